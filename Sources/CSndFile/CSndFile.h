@@ -1,0 +1,2 @@
+// libsndfile (Debian libsndfile1-dev). Imported only by the AudioDecoding target.
+#include <sndfile.h>
