@@ -25,8 +25,12 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
 
+        // MARK: Numerics and audio
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CFFTW"]),
+        .target(name: "AudioDecoding", dependencies: ["CSndFile", "CSoxr"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "AudioDecodingTests", dependencies: ["AudioDecoding", "TestSupport"]),
     ]
 )
 
