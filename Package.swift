@@ -28,9 +28,13 @@ let package = Package(
         // MARK: Numerics and audio
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CFFTW"]),
         .target(name: "AudioDecoding", dependencies: ["CSndFile", "CSoxr"]),
+
+        // MARK: HTTP transport (knows nothing about emotions)
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "AudioDecodingTests", dependencies: ["AudioDecoding", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
     ]
 )
 

@@ -1,0 +1,232 @@
+import CMicroHTTPD
+import Logging
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP/1.1 server on libmicrohttpd: an internal epoll loop per worker thread (a pool sized by
+/// `threadCount`), keep-alive, bodies streamed into a bounded per-request buffer, and per-connection
+/// timeouts against slow clients. It knows nothing of the application: every complete request goes to
+/// `handler`, which runs on the worker thread that read the request and returns the whole response.
+///
+/// Lifecycle: `start()`, then `shutdown(gracePeriod:)` (stop accepting, let in-flight requests finish,
+/// close). The server must outlive its daemon; `start` retains it until `shutdown`.
+public final class HTTPServer: Sendable {
+    public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+
+    public let configuration: HTTPServerConfiguration
+    let handler: Handler
+    let logger: Logger
+
+    /// The libmicrohttpd daemon while running.
+    private let daemon = Mutex<DaemonHandle?>(nil)
+    /// Requests whose head has arrived and whose response has not completed.
+    private let inFlight = Atomic<Int>(0)
+    /// Set once shutdown starts: responses then carry `Connection: close` so clients stop reusing
+    /// connections that are about to go away.
+    private let draining = Atomic<Bool>(false)
+    private let boundPort = Atomic<Int>(0)
+
+    public init(configuration: HTTPServerConfiguration, logger: Logger, handler: @escaping Handler) {
+        self.configuration = configuration
+        self.logger = logger
+        self.handler = handler
+    }
+
+    /// The port the server listens on (the real one when configured with port 0); 0 before `start`.
+    public var port: Int { boundPort.load(ordering: .acquiring) }
+
+    /// Requests currently being received or handled.
+    public var inFlightRequests: Int { inFlight.load(ordering: .relaxed) }
+
+    // MARK: Starting and stopping
+
+    public func start() throws(HTTPServerError) {
+        let c = configuration
+        guard (0...65535).contains(c.port) else { throw .invalidConfiguration("port \(c.port) is outside 0-65535") }
+        guard c.threadCount >= 1, c.maxConnections >= 1, c.maxBodyBytes >= 0, c.maxHeaderBytes >= 1024,
+              c.connectionTimeoutSeconds >= 1, c.listenBacklog >= 1
+        else { throw .invalidConfiguration("threads, connections, timeouts, backlog must be positive; header buffer at least 1024 bytes") }
+        let address = try SocketAddress(host: c.host, port: c.port)
+
+        var flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue)
+        if address.isIPv6 {
+            flags |= address.isUnspecified ? UInt32(MHD_USE_DUAL_STACK.rawValue) : UInt32(MHD_USE_IPv6.rawValue)
+        }
+        let context = Unmanaged.passRetained(self)
+        let started: OpaquePointer? = address.withSockaddr { sockaddr in
+            var options = cmhd_options(
+                flags: flags, port: UInt16(c.port), address: sockaddr,
+                thread_pool_size: UInt32(c.threadCount),
+                connection_timeout_s: UInt32(c.connectionTimeoutSeconds),
+                connection_limit: UInt32(c.maxConnections),
+                connection_memory_limit: c.maxHeaderBytes,
+                listen_backlog: UInt32(c.listenBacklog))
+            return cmhd_start_daemon(&options, accessHandler, context.toOpaque(), requestCompleted, context.toOpaque())
+        }
+        guard let started else {
+            context.release()
+            throw .cannotListen(host: c.host, port: c.port)
+        }
+        daemon.withLock { $0 = DaemonHandle(pointer: started, context: context) }
+        boundPort.store(Int(cmhd_daemon_port(started)), ordering: .releasing)
+        logger.info("HTTP server listening", metadata: [
+            "host": "\(c.host)", "port": "\(port)", "threads": "\(c.threadCount)",
+            "max_body_bytes": "\(c.maxBodyBytes)", "connection_timeout_s": "\(c.connectionTimeoutSeconds)",
+        ])
+    }
+
+    /// Stops accepting connections, waits up to `gracePeriod` for in-flight requests to complete, then
+    /// closes every connection. Returns the number of requests still in flight when it gave up (0 when
+    /// all finished). Idempotent.
+    @discardableResult
+    public func shutdown(gracePeriod: Duration = .seconds(25)) -> Int {
+        guard let handle = daemon.withLock({ current -> DaemonHandle? in
+            let handle = current
+            current = nil
+            return handle
+        }) else { return 0 }
+        draining.store(true, ordering: .releasing)
+        // Stop accepting: the listening socket is handed back to us and closed.
+        let listener = MHD_quiesce_daemon(handle.pointer)
+        if listener >= 0 { close(listener) }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: gracePeriod)
+        while inFlight.load(ordering: .acquiring) > 0, clock.now < deadline {
+            usleep(5_000)
+        }
+        let abandoned = inFlight.load(ordering: .acquiring)
+        MHD_stop_daemon(handle.pointer)
+        handle.context.release()
+        logger.info("HTTP server stopped", metadata: ["abandoned_requests": "\(abandoned)"])
+        return abandoned
+    }
+
+    // MARK: Request handling (called on libmicrohttpd worker threads)
+
+    /// One call of libmicrohttpd's access handler: first with the head (`conCls` empty), then once
+    /// per body chunk, then once more with no data when the body is complete.
+    fileprivate func access(
+        connection: OpaquePointer, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?,
+        uploadData: UnsafePointer<CChar>?, uploadDataSize: UnsafeMutablePointer<Int>,
+        conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> MHD_Result {
+        guard let existing = conCls.pointee else {
+            let state = RequestState()
+            conCls.pointee = Unmanaged.passRetained(state).toOpaque()
+            inFlight.add(1, ordering: .relaxed)
+            if let declared = lookup(connection, MHD_ValueKind.HEADER_KIND, "Content-Length").flatMap(Int.init),
+               declared > configuration.maxBodyBytes {
+                // Refuse before reading: the client learns at once and the body is never buffered.
+                state.responded = true
+                return queue(connection, .error(413, code: "body_too_large",
+                    message: "the request body of \(declared) bytes exceeds the limit of \(configuration.maxBodyBytes) bytes"))
+            }
+            return MHD_Result.YES
+        }
+        let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
+        if state.responded { return MHD_Result.YES }
+
+        let size = uploadDataSize.pointee
+        if size > 0 {
+            if !state.bodyTooLarge {
+                if state.body.count + size > configuration.maxBodyBytes {
+                    state.bodyTooLarge = true
+                    state.body = []  // keep reading (and discarding) so the client gets a response
+                } else if let uploadData {
+                    UnsafeRawPointer(uploadData).withMemoryRebound(to: UInt8.self, capacity: size) {
+                        state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+                    }
+                }
+            }
+            uploadDataSize.pointee = 0
+            return MHD_Result.YES
+        }
+
+        state.responded = true
+        if state.bodyTooLarge {
+            return queue(connection, .error(413, code: "body_too_large",
+                message: "the request body exceeds the limit of \(configuration.maxBodyBytes) bytes"))
+        }
+        let request = HTTPRequest(
+            method: method.map { String(cString: $0) } ?? "GET",
+            path: url.map { String(cString: $0) } ?? "/",
+            query: values(connection, MHD_ValueKind.GET_ARGUMENT_KIND),
+            headers: values(connection, MHD_ValueKind.HEADER_KIND),
+            body: state.body,
+            remoteAddress: SocketAddress.describe(cmhd_client_address(connection)))
+        state.body = []
+        return queue(connection, handler(request))
+    }
+
+    fileprivate func completed(_ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+        guard let conCls, let existing = conCls.pointee else { return }
+        Unmanaged<RequestState>.fromOpaque(existing).release()
+        conCls.pointee = nil
+        inFlight.subtract(1, ordering: .releasing)
+    }
+
+    private func queue(_ connection: OpaquePointer, _ response: HTTPResponse) -> MHD_Result {
+        let mhdResponse = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
+        }
+        guard let mhdResponse else { return MHD_Result.NO }
+        defer { MHD_destroy_response(mhdResponse) }
+        for (name, value) in response.headers where name.lowercased() != "content-length" {
+            _ = MHD_add_response_header(mhdResponse, name, value)
+        }
+        if draining.load(ordering: .relaxed) {
+            _ = MHD_add_response_header(mhdResponse, "Connection", "close")
+        }
+        return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    }
+
+    private func lookup(_ connection: OpaquePointer, _ kind: MHD_ValueKind, _ key: String) -> String? {
+        MHD_lookup_connection_value(connection, kind, key).map { String(cString: $0) }
+    }
+
+    private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(name: String, value: String)] {
+        let collector = ValueCollector()
+        withExtendedLifetime(collector) {
+            _ = MHD_get_connection_values(connection, kind, { cls, _, key, value in
+                let collector = Unmanaged<ValueCollector>.fromOpaque(cls!).takeUnretainedValue()
+                if let key { collector.pairs.append((String(cString: key), value.map { String(cString: $0) } ?? "")) }
+                return MHD_Result.YES
+            }, Unmanaged.passUnretained(collector).toOpaque())
+        }
+        return collector.pairs
+    }
+}
+
+/// The running daemon and the retained server reference libmicrohttpd's callbacks use.
+private struct DaemonHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+    let context: Unmanaged<HTTPServer>
+}
+
+/// Per-request state kept in libmicrohttpd's `con_cls` between access-handler calls. Only the worker
+/// thread that owns the connection touches it.
+private final class RequestState {
+    var body: [UInt8] = []
+    var bodyTooLarge = false
+    var responded = false
+}
+
+private final class ValueCollector {
+    var pairs: [(name: String, value: String)] = []
+}
+
+// MARK: C callbacks (no captures: the server comes back through `cls`)
+
+private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
+    guard let cls, let connection, let uploadDataSize, let conCls else { return MHD_Result.NO }
+    let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
+    return server.access(connection: connection, url: url, method: method, uploadData: uploadData,
+                         uploadDataSize: uploadDataSize, conCls: conCls)
+}
+
+private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
+    guard let cls else { return }
+    Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue().completed(conCls)
+}

@@ -1,0 +1,59 @@
+/// How the HTTP server listens and what it tolerates. Every limit is a knob the service exposes as a
+/// flag and an environment variable.
+public struct HTTPServerConfiguration: Sendable, Equatable {
+    /// Address to bind: "::" (default) listens on every IPv6 and IPv4 address (dual stack),
+    /// "0.0.0.0" on every IPv4 address, or one literal address such as "127.0.0.1" or "::1".
+    public var host: String
+    /// TCP port; 0 picks a free one (see `HTTPServer.port`).
+    public var port: Int
+    /// Worker threads, each running its own epoll loop and handling its connections' requests.
+    public var threadCount: Int
+    /// Seconds a connection may stay idle (or trickle a request) before it is closed: the defence
+    /// against slow clients holding connections open.
+    public var connectionTimeoutSeconds: Int
+    /// Concurrent connections accepted; further ones wait in the listen backlog.
+    public var maxConnections: Int
+    /// Largest request body accepted, bytes. A larger declared Content-Length is answered 413 before
+    /// any of the body is read; a chunked body is cut off at the limit.
+    public var maxBodyBytes: Int
+    /// Per-connection buffer for the request line and headers, bytes (libmicrohttpd's memory pool);
+    /// a request whose head does not fit is refused by the server.
+    public var maxHeaderBytes: Int
+    /// listen(2) backlog.
+    public var listenBacklog: Int
+
+    public init(
+        host: String = "::",
+        port: Int = 8080,
+        threadCount: Int = 2,
+        connectionTimeoutSeconds: Int = 30,
+        maxConnections: Int = 1000,
+        maxBodyBytes: Int = 64 << 20,
+        maxHeaderBytes: Int = 64 << 10,
+        listenBacklog: Int = 511
+    ) {
+        self.host = host
+        self.port = port
+        self.threadCount = threadCount
+        self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.maxConnections = maxConnections
+        self.maxBodyBytes = maxBodyBytes
+        self.maxHeaderBytes = maxHeaderBytes
+        self.listenBacklog = listenBacklog
+    }
+}
+
+/// Why the server could not start.
+public enum HTTPServerError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidHost(String)
+    case invalidConfiguration(String)
+    case cannotListen(host: String, port: Int)
+
+    public var description: String {
+        switch self {
+        case .invalidHost(let host): "'\(host)' is not an IPv4 or IPv6 address"
+        case .invalidConfiguration(let detail): "invalid server configuration: \(detail)"
+        case .cannotListen(let host, let port): "cannot listen on [\(host)]:\(port) (port in use, or no permission)"
+        }
+    }
+}
