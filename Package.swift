@@ -13,6 +13,10 @@ import PackageDescription
 let package = Package(
     name: "SpeechEmotion",
     platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ser-server", targets: ["SERServer"]),
+        .executable(name: "ser-train", targets: ["SERTrain"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
@@ -31,10 +35,33 @@ let package = Package(
 
         // MARK: HTTP transport (knows nothing about emotions)
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")]),
+
+        // MARK: The service and the trainer
+        .target(
+            name: "Service",
+            dependencies: ["AudioDecoding", "HTTPServer", "LinearAlgebra", .product(name: "Logging", package: "swift-log")],
+            resources: [.embedInCode("openapi.yaml")]
+        ),
+        .executableTarget(
+            name: "SERServer",
+            dependencies: [
+                "Service", "HTTPServer", "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "SERTrain",
+            dependencies: [
+                "AudioDecoding", "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "AudioDecodingTests", dependencies: ["AudioDecoding", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "TestSupport"]),
     ]
 )
 

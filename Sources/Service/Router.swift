@@ -1,0 +1,101 @@
+import HTTPServer
+
+/// Maps a method and a path to a handler. Paths are literal segments and `{name}` parameters; the
+/// router distinguishes "no such path" (404) from "path exists, wrong method" (405 with `Allow`).
+public struct Router: Sendable {
+    public typealias Handler = @Sendable (RequestContext) throws(APIError) -> HTTPResponse
+
+    struct Route: Sendable {
+        let method: String
+        let segments: [Segment]
+        let handler: Handler
+    }
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+    }
+
+    private(set) var routes: [Route] = []
+
+    public init() {}
+
+    /// Adds a route; `pattern` like "/v1/models/{name}".
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+        let segments = Self.split(pattern).map { part -> Segment in
+            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(part)
+        }
+        routes.append(Route(method: method, segments: segments, handler: handler))
+    }
+
+    public enum Match {
+        case found(Handler, parameters: [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    public func match(method: String, path: String) -> Match {
+        let parts = Self.split(path)
+        var allowed: [String] = []
+        // Literal routes win over parameter routes ("/v1/models/reload" before "/v1/models/{name}").
+        let ordered = routes.sorted { $0.segments.filter(\.isParameter).count < $1.segments.filter(\.isParameter).count }
+        for route in ordered {
+            guard let parameters = Self.bind(route.segments, parts) else { continue }
+            if route.method == method || (method == "HEAD" && route.method == "GET") {
+                return .found(route.handler, parameters: parameters)
+            }
+            if !allowed.contains(route.method) { allowed.append(route.method) }
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    /// Every route's pattern, e.g. for checking the router against openapi.yaml.
+    public var patterns: [(method: String, path: String)] {
+        routes.map { route in
+            (route.method, "/" + route.segments.map { segment in
+                switch segment {
+                case .literal(let text): text
+                case .parameter(let name): "{\(name)}"
+                }
+            }.joined(separator: "/"))
+        }
+    }
+
+    private static func split(_ path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    private static func bind(_ segments: [Segment], _ parts: [String]) -> [String: String]? {
+        guard segments.count == parts.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let text): if text != part { return nil }
+            case .parameter(let name): parameters[name] = part.removingPercentEncoding
+            }
+        }
+        return parameters
+    }
+}
+
+extension Router.Segment {
+    var isParameter: Bool { if case .parameter = self { true } else { false } }
+}
+
+extension String {
+    /// Percent-decoding without Foundation; nil when an escape is malformed or the result not UTF-8.
+    var removingPercentEncoding: String? {
+        var bytes: [UInt8] = []
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next(), let low = iterator.next(),
+                      let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

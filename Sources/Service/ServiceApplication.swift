@@ -1,0 +1,114 @@
+import HTTPServer
+import Logging
+import Synchronization
+
+/// The service's request pipeline: request id, routing, errors as JSON, and one structured log line
+/// per request. `respond(to:)` is what the HTTP server calls for every request, and what tests call
+/// in memory without a socket.
+public final class ServiceApplication: Sendable {
+    public static let version = "1.0.0"
+
+    let logger: Logger
+    private let router: Router
+    private let draining = Atomic<Bool>(false)
+    private let readyModelsProvider: @Sendable () -> [String]
+
+    /// - Parameters:
+    ///   - logger: the logger every request line and event goes to.
+    ///   - readyModels: names of the models currently able to serve (readiness is "non-empty").
+    public init(logger: Logger, readyModels: @escaping @Sendable () -> [String]) {
+        self.logger = logger
+        self.readyModelsProvider = readyModels
+        var router = Router()
+        // Routes are registered against an unowned reference-free closure set; `self` is complete
+        // only after init, so the route closures reach it through this box.
+        let box = ApplicationBox()
+        HealthRoutes.register(in: &router, application: box.proxy)
+        self.router = router
+        box.application = self
+    }
+
+    /// Whether shutdown has begun (readiness then answers 503 so load balancers stop sending).
+    public var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// Marks the service as draining: readiness fails from now on.
+    public func beginDraining() { draining.store(true, ordering: .relaxed) }
+
+    func readyModels() -> [String] { readyModelsProvider() }
+
+    /// Every route the service serves (method and path pattern).
+    public var routes: [(method: String, path: String)] { router.patterns }
+
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let requestID = Self.requestID(from: request)
+        var requestLogger = logger
+        requestLogger[metadataKey: "request_id"] = "\(requestID)"
+        var context = RequestContext(request: request, parameters: [:], requestID: requestID, logger: requestLogger)
+
+        var response: HTTPResponse
+        switch router.match(method: request.method, path: request.path) {
+        case .found(let handler, let parameters):
+            context.parameters = parameters
+            do {
+                response = try handler(context)
+            } catch {
+                response = error.response
+                context.logMetadata["error_code"] = "\(error.code)"
+            }
+        case .methodNotAllowed(let allowed):
+            response = APIError.methodNotAllowed(request.method, allowed: allowed).response
+        case .notFound:
+            response = APIError.notFound().response
+        }
+        if request.method == "HEAD" { response.body = [] }
+        response.headers.append(("X-Request-Id", requestID))
+
+        let elapsed = clock.now - started
+        var metadata = context.logMetadata.values
+        metadata["method"] = "\(request.method)"
+        metadata["path"] = "\(request.path)"
+        metadata["status"] = "\(response.status)"
+        metadata["duration_ms"] = "\(Self.milliseconds(elapsed))"
+        metadata["body_bytes"] = "\(request.body.count)"
+        requestLogger.info("request", metadata: metadata)
+        return response
+    }
+
+    /// Milliseconds with microsecond resolution.
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return (Double(seconds) * 1000 + Double(attoseconds) / 1e15 * 1000).rounded() / 1000
+    }
+
+    /// The client's X-Request-Id if it is 1-128 characters of [A-Za-z0-9._-], else a random 128-bit hex id.
+    static func requestID(from request: HTTPRequest) -> String {
+        if let given = request.header("X-Request-Id"), (1...128).contains(given.utf8.count),
+           given.utf8.allSatisfy({ $0 == 45 || $0 == 46 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }) {
+            return given
+        }
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64, low = generator.next() as UInt64
+        return hex(high) + hex(low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+/// Lets route closures registered during `init` reach the finished application without a retain
+/// cycle through the router.
+final class ApplicationBox: @unchecked Sendable {
+    weak var application: ServiceApplication?
+    var proxy: ApplicationProxy { ApplicationProxy(box: self) }
+}
+
+/// The part of the application routes use, resolved lazily through the box.
+struct ApplicationProxy: Sendable {
+    let box: ApplicationBox
+    var isDraining: Bool { box.application?.isDraining ?? true }
+    func readyModels() -> [String] { box.application?.readyModels() ?? [] }
+}

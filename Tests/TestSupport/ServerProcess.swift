@@ -1,0 +1,110 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `ser-server` binary as a child process for live tests, on a port it picks.
+public final class ServerProcess: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
+    private let outputPipe: Pipe
+    private var collected = Data()
+    private let lock = NSLock()
+
+    /// The built products directory (the test bundle lives in it).
+    public static var productsDirectory: URL {
+        // On Linux `swift test` runs `.build/<triple>/<config>/<Package>PackageTests.xctest` itself.
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    /// The `ser-server` binary built beside the tests (or `SER_SERVER_BINARY`).
+    public static var executable: URL {
+        if let override = ProcessInfo.processInfo.environment["SER_SERVER_BINARY"] { return URL(fileURLWithPath: override) }
+        return productsDirectory.appendingPathComponent("ser-server")
+    }
+
+    init(process: Process, port: Int, outputPipe: Pipe, collected: Data) {
+        self.process = process
+        self.port = port
+        self.outputPipe = outputPipe
+        self.collected = collected
+        outputPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock(); self.collected.append(data); self.lock.unlock()
+        }
+    }
+
+    /// Everything the server printed (stdout and stderr).
+    public var output: String {
+        lock.lock(); defer { lock.unlock() }
+        return String(decoding: collected, as: UTF8.self)
+    }
+
+    /// Starts the server with `--port 0` style arguments and waits (up to 20 s) for its
+    /// "HTTP server listening" line to learn the port.
+    public static func start(arguments: [String], environment: [String: String] = [:]) throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { if !process.isRunning { break }; continue }
+            buffer.append(chunk)
+            let text = String(decoding: buffer, as: UTF8.self)
+            if let line = text.split(separator: "\n").first(where: { $0.contains("HTTP server listening") }),
+               let port = Self.port(in: String(line)) {
+                return ServerProcess(process: process, port: port, outputPipe: pipe, collected: buffer)
+            }
+        }
+        process.terminate()
+        throw Tools.Failure(description: "ser-server did not start: \(String(decoding: buffer, as: UTF8.self))")
+    }
+
+    /// Runs the server expecting it to exit by itself (e.g. on invalid settings).
+    public static func runToCompletion(arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    private static func port(in line: String) -> Int? {
+        // JSON ("port":8080) or logfmt (port=8080).
+        for marker in ["\"port\":", "port="] {
+            if let range = line.range(of: marker) {
+                return Int(line[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        return nil
+    }
+
+    /// Sends `signal` and waits for exit; returns the exit status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM) -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+        Thread.sleep(forTimeInterval: 0.05)  // let the readability handler drain the pipe
+        return process.terminationStatus
+    }
+
+    public func terminate() {
+        if process.isRunning { stop(signal: SIGKILL) }
+        outputPipe.fileHandleForReading.readabilityHandler = nil
+    }
+}
