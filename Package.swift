@@ -27,6 +27,10 @@ let package = Package(
 
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CFFTW"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+
+        // Audio features (log-mel, MFCC, pitch, formants, ...) from [Float] PCM; librosa parity fixtures.
+        .target(name: "Features", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
     ]
 )
 
