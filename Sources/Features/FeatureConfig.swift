@@ -76,8 +76,9 @@ public struct FeatureConfig: Codable, Sendable, Equatable {
     public var preEmphasisFrequency: Double = 50
     /// Lowest frequency accepted as a formant, Hz (rejects near-DC poles).
     public var formantMinFrequency: Double = 90
-    /// Highest frequency accepted as a formant, Hz (Praat's "formant ceiling").
-    public var formantMaxFrequency: Double = 5500
+    /// Highest frequency accepted as a formant, Hz (Praat's "formant ceiling"); `nil` means 5500 Hz,
+    /// or the Nyquist frequency when that is lower.
+    public var formantMaxFrequency: Double? = nil
     /// Widest 3 dB bandwidth accepted for a formant pole, Hz.
     public var formantMaxBandwidth: Double = 700
 
@@ -99,6 +100,8 @@ public struct FeatureConfig: Codable, Sendable, Equatable {
 
     /// Effective upper mel edge, Hz.
     public var resolvedMaxFrequency: Double { maxFrequency ?? Double(sampleRate) / 2 }
+    /// Effective formant ceiling, Hz.
+    public var resolvedFormantMaxFrequency: Double { formantMaxFrequency ?? min(5500, Double(sampleRate) / 2) }
     /// Effective LPC order.
     public var resolvedLPCOrder: Int { lpcOrder ?? 2 + sampleRate / 1000 }
     /// Frame length of RMS, zero-crossing rate and formants: `windowLength` rounded down to even, so
@@ -158,7 +161,7 @@ public struct FeatureConfig: Codable, Sendable, Equatable {
         lpcOrder = try c.decodeIfPresent(Int.self, forKey: .lpcOrder)
         try read(.preEmphasisFrequency, into: &preEmphasisFrequency)
         try read(.formantMinFrequency, into: &formantMinFrequency)
-        try read(.formantMaxFrequency, into: &formantMaxFrequency)
+        formantMaxFrequency = try c.decodeIfPresent(Double.self, forKey: .formantMaxFrequency)
         try read(.formantMaxBandwidth, into: &formantMaxBandwidth)
         try read(.voiceActivityThresholdDecibels, into: &voiceActivityThresholdDecibels)
         try read(.voiceActivityHangoverSeconds, into: &voiceActivityHangoverSeconds)

@@ -75,11 +75,12 @@ extension FeatureConfig {
             throw .outOfRange(parameter: "lpcOrder", value: Double(order), range: "[2·formantCount, windowLength)")
         }
         if !(preEmphasisFrequency >= 0) { throw .outOfRange(parameter: "preEmphasisFrequency", value: preEmphasisFrequency, range: "[0, Nyquist)") }
-        if formantMaxFrequency > nyquist {
-            throw .frequencyAboveNyquist(parameter: "formantMaxFrequency", frequency: formantMaxFrequency, nyquist: nyquist)
+        let formantCeiling = resolvedFormantMaxFrequency
+        if formantCeiling > nyquist {
+            throw .frequencyAboveNyquist(parameter: "formantMaxFrequency", frequency: formantCeiling, nyquist: nyquist)
         }
-        if !(formantMinFrequency >= 0 && formantMinFrequency < formantMaxFrequency) {
-            throw .emptyFrequencyRange(parameter: "formantMinFrequency/formantMaxFrequency", low: formantMinFrequency, high: formantMaxFrequency)
+        if !(formantMinFrequency >= 0 && formantMinFrequency < formantCeiling) {
+            throw .emptyFrequencyRange(parameter: "formantMinFrequency/formantMaxFrequency", low: formantMinFrequency, high: formantCeiling)
         }
         if !(formantMaxBandwidth > 0) { throw .nonPositive(parameter: "formantMaxBandwidth", value: formantMaxBandwidth) }
         if !(voiceActivityThresholdDecibels >= 0) {

@@ -32,7 +32,7 @@ final class FormantTracker {
         order = config.resolvedLPCOrder
         formantCount = config.formantCount
         minFrequency = config.formantMinFrequency
-        maxFrequency = config.formantMaxFrequency
+        maxFrequency = config.resolvedFormantMaxFrequency
         maxBandwidth = config.formantMaxBandwidth
         silenceEnergy = Double(config.logFloor) * Double(config.analysisFrameLength)
         preEmphasis = exp(-2 * Double.pi * config.preEmphasisFrequency / Double(config.sampleRate))
