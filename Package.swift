@@ -62,6 +62,10 @@ let package = Package(
         .testTarget(name: "AudioDecodingTests", dependencies: ["AudioDecoding", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "TestSupport"]),
+
+        // Audio features (log-mel, MFCC, pitch, formants, ...) from [Float] PCM; librosa parity fixtures.
+        .target(name: "Features", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
     ]
 )
 
