@@ -27,8 +27,17 @@ let package = Package(
 
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CFFTW"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .target(name: "NeuralNet", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]
 )
+
+// Neural-network benchmark (sgemm peak, CNN forward GFLOP/s); only built when SER_BENCHMARKS is set,
+// so ordinary builds and tests never compile it. Run through benchmarks/nn/run.sh.
+if Context.environment["SER_BENCHMARKS"] != nil {
+    package.targets.append(
+        .executableTarget(name: "NNBenchmark", dependencies: ["NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/NNBenchmark"))
+}
 
 // Strictness for every Swift target of ours, applied in one place (the swift-log pattern).
 for target in package.targets where target.type != .system {
