@@ -66,8 +66,17 @@ let package = Package(
         // Audio features (log-mel, MFCC, pitch, formants, ...) from [Float] PCM; librosa parity fixtures.
         .target(name: "Features", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
+        .target(name: "NeuralNet", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]
 )
+
+// Neural-network benchmark (sgemm peak, CNN forward GFLOP/s); only built when SER_BENCHMARKS is set,
+// so ordinary builds and tests never compile it. Run through benchmarks/nn/run.sh.
+if Context.environment["SER_BENCHMARKS"] != nil {
+    package.targets.append(
+        .executableTarget(name: "NNBenchmark", dependencies: ["NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/NNBenchmark"))
+}
 
 // Strictness for every Swift target of ours, applied in one place (the swift-log pattern).
 for target in package.targets where target.type != .system {

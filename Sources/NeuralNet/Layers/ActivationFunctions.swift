@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Activation {
+    /// The function at one point (PyTorch's definitions).
+    @inline(__always)
+    func callAsFunction(_ x: Float) -> Float {
+        switch self {
+        case .relu: return max(x, 0)
+        case .leakyReLU(let slope): return x >= 0 ? x : slope * x
+        case .elu(let alpha): return x > 0 ? x : alpha * (expf(x) - 1)
+        case .gelu: return 0.5 * x * (1 + erff(x * 0.70710678118654752))
+        case .silu: return x / (1 + expf(-x))
+        case .tanh: return tanhf(x)
+        case .sigmoid: return NeuralNet.sigmoid(x)
+        }
+    }
+
+    /// Applies the function in place to `count` floats, after adding `bias` to each (the fused
+    /// bias + activation epilogue of conv and dense layers). The switch is outside the loops so each
+    /// loop is branch-free and vectorisable.
+    func apply(_ values: UnsafeMutablePointer<Float>, count: Int, bias: Float = 0) {
+        switch self {
+        case .relu:
+            for i in 0..<count { values[i] = max(values[i] + bias, 0) }
+        case .leakyReLU(let slope):
+            for i in 0..<count { let x = values[i] + bias; values[i] = max(x, 0) + slope * min(x, 0) }
+        default:
+            for i in 0..<count { values[i] = self(values[i] + bias) }
+        }
+    }
+}
+
+/// The logistic function `1 / (1 + e^-x)`.
+@inline(__always)
+func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+
+/// Adds `bias` (if any) and applies `activation` (if any) to `rows` rows of `columns` floats with row
+/// stride `stride`, row `r` getting `bias[r]`: the epilogue after a `gemm` producing `[rows, columns]`.
+func biasActivationRows(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int,
+                        bias: UnsafePointer<Float>?, activation: Activation?) {
+    for r in 0..<rows {
+        let row = values + r * stride
+        let b = bias?[r] ?? 0
+        if let activation {
+            activation.apply(row, count: columns, bias: b)
+        } else if bias != nil {
+            for i in 0..<columns { row[i] += b }
+        }
+    }
+}
+
+/// Adds `bias[c]` to column `c` of each of `rows` rows (`columns` wide, contiguous) and applies
+/// `activation`: the epilogue of a dense layer, whose output features are the columns.
+func biasActivationColumns(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+                           bias: UnsafePointer<Float>?, activation: Activation?) {
+    for r in 0..<rows {
+        let row = values + r * columns
+        if let bias { for i in 0..<columns { row[i] += bias[i] } }
+        activation?.apply(row, count: columns)
+    }
+}
+
+/// A standalone activation layer (in place).
+struct ActivationKernel: LayerKernel {
+    let activation: Activation
+    var isInPlace: Bool { true }
+    func outputShape(_ input: ActivationShape) -> ActivationShape { input }
+    func forward(_ input: UnsafeMutablePointer<Float>, _ shape: ActivationShape,
+                 _ output: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>,
+                 _ tiling: ConvolutionTiling) {
+        activation.apply(output, count: shape.count)
+    }
+}

@@ -1,0 +1,80 @@
+/// Geometry of a 2-D convolution window sliding over a `[C, H, W]` input (1-D convolutions use `H = 1`,
+/// `kh = 1`).
+struct ConvolutionGeometry: Sendable, Hashable {
+    var channels: Int, height: Int, width: Int
+    var kernelHeight: Int, kernelWidth: Int
+    var strideHeight: Int, strideWidth: Int
+    var paddingHeight: Int, paddingWidth: Int
+    var dilationHeight: Int, dilationWidth: Int
+
+    var outputHeight: Int { (height + 2 * paddingHeight - dilationHeight * (kernelHeight - 1) - 1) / strideHeight + 1 }
+    var outputWidth: Int { (width + 2 * paddingWidth - dilationWidth * (kernelWidth - 1) - 1) / strideWidth + 1 }
+    /// Rows of the im2col matrix, `C·kh·kw` (the gemm's `K`).
+    var patchSize: Int { channels * kernelHeight * kernelWidth }
+    /// Whether the convolution is a plain matrix product of the input (1×1, stride 1, no padding).
+    var isPointwise: Bool {
+        kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1
+            && paddingHeight == 0 && paddingWidth == 0
+    }
+}
+
+/// Writes columns `[firstColumn, firstColumn + columnCount)` of the im2col matrix of `input` into
+/// `columns`, a `[C·kh·kw, columnCount]` row-major tile.
+///
+/// Column `j` is output position `(oh, ow) = (j / OW, j % OW)`; row `(c, ki, kj)` holds input sample
+/// `(c, oh·sh − ph + ki·dh, ow·sw − pw + kj·dw)` or 0 in the padding. For each row the tile is a run of
+/// output-row segments; within a segment the valid range of `ow` is computed once, so the interior is
+/// a straight copy (`memcpy` when the stride is 1) between two zero fills, with no per-element branch.
+func im2col(_ input: UnsafePointer<Float>, _ g: ConvolutionGeometry,
+            firstColumn: Int, columnCount: Int, into columns: UnsafeMutablePointer<Float>) {
+    let outW = g.outputWidth
+    var row = 0
+    for c in 0..<g.channels {
+        for ki in 0..<g.kernelHeight {
+            for kj in 0..<g.kernelWidth {
+                let destination = columns + row * columnCount
+                row += 1
+                // Input column of output column ow is ow·sw + offset.
+                let offset = kj * g.dilationWidth - g.paddingWidth
+                // Valid ow satisfy 0 ≤ ow·sw + offset < W.
+                let validStart = ceilDivide(-offset, g.strideWidth)
+                let validEnd = floorDivide(g.width - 1 - offset, g.strideWidth) + 1
+                var filled = 0
+                var oh = firstColumn / outW
+                var ow = firstColumn % outW
+                while filled < columnCount {
+                    let segment = min(outW - ow, columnCount - filled)
+                    let out = destination + filled
+                    let ih = oh * g.strideHeight - g.paddingHeight + ki * g.dilationHeight
+                    if ih < 0 || ih >= g.height {
+                        out.update(repeating: 0, count: segment)
+                    } else {
+                        let source = input + (c * g.height + ih) * g.width
+                        let lo = min(max(ow, validStart), ow + segment)
+                        let hi = max(min(ow + segment, validEnd), lo)
+                        if lo > ow { out.update(repeating: 0, count: lo - ow) }
+                        if hi > lo {
+                            if g.strideWidth == 1 {
+                                (out + (lo - ow)).update(from: source + (lo + offset), count: hi - lo)
+                            } else {
+                                let s = g.strideWidth
+                                let o = out + (lo - ow)
+                                let first = source + (lo * s + offset)
+                                for i in 0..<(hi - lo) { o[i] = first[i * s] }
+                            }
+                        }
+                        if ow + segment > hi { (out + (hi - ow)).update(repeating: 0, count: ow + segment - hi) }
+                    }
+                    filled += segment
+                    ow = 0
+                    oh += 1
+                }
+            }
+        }
+    }
+}
+
+/// `⌈a / b⌉` for `b > 0` and any sign of `a`.
+@inline(__always) func ceilDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? (a + b - 1) / b : -((-a) / b) }
+/// `⌊a / b⌋` for `b > 0` and any sign of `a`.
+@inline(__always) func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }

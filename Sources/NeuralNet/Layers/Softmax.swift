@@ -1,0 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Softmax over the features of a vector, or of every row of a sequence (in place).
+struct SoftmaxKernel: LayerKernel {
+    var isInPlace: Bool { true }
+    func outputShape(_ input: ActivationShape) -> ActivationShape { input }
+    func forward(_ input: UnsafeMutablePointer<Float>, _ shape: ActivationShape,
+                 _ output: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>,
+                 _ tiling: ConvolutionTiling) {
+        let features = shape.dimensions.last!
+        for r in 0..<(shape.count / max(features, 1)) { softmax(output + r * features, count: features) }
+    }
+}
+
+/// In-place softmax of `count` values, shifted by their maximum so `expf` never overflows.
+func softmax(_ values: UnsafeMutablePointer<Float>, count: Int) {
+    guard count > 0 else { return }
+    var maximum = -Float.infinity
+    for i in 0..<count { maximum = max(maximum, values[i]) }
+    var sum: Float = 0
+    for i in 0..<count {
+        values[i] = expf(values[i] - maximum)
+        sum += values[i]
+    }
+    let inverse = 1 / sum
+    for i in 0..<count { values[i] *= inverse }
+}
