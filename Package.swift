@@ -67,6 +67,10 @@ let package = Package(
         .target(name: "Features", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
         .target(name: "NeuralNet", dependencies: ["LinearAlgebra"]),
+
+        // Model files (safetensors + manifest), the input front-end shared by server and trainer,
+        // windowed analysis, and the hot-reloading registry of Models/<name>/<version>/.
+        .target(name: "ModelRegistry", dependencies: ["Features", "NeuralNet", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
     ]
 )

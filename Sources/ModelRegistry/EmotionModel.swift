@@ -1,0 +1,60 @@
+import Features
+import Foundation
+import NeuralNet
+import Synchronization
+
+/// A loaded model: immutable and shared by every request thread. Per-call state (feature buffers,
+/// the network's workspace) lives in `InferenceSession`s kept in a pool, one per concurrently
+/// running request, created on first need and reused afterwards, so steady-state requests allocate
+/// no new scratch memory.
+public final class EmotionModel: Sendable {
+    public let manifest: ModelManifest
+    public let network: Network
+    /// Where the model was loaded from (for logs and `/v1/models`).
+    public let source: String
+    /// Whether the network ends in softmax (so its outputs are probabilities, not logits).
+    let outputsProbabilities: Bool
+    private let sessions = Mutex<[InferenceSession]>([])
+
+    public init(manifest: ModelManifest, network: Network, source: String) {
+        self.manifest = manifest
+        self.network = network
+        self.source = source
+        outputsProbabilities = network.spec.layers.last == .softmax
+    }
+
+    /// Loads and validates a model file.
+    public convenience init(contentsOfFile path: String) throws(ModelFileError) {
+        let (manifest, network) = try ModelFile.read(contentsOfFile: path)
+        self.init(manifest: manifest, network: network, source: path)
+    }
+
+    public var name: String { manifest.name }
+    public var version: String { manifest.version }
+    public var labels: [String] { manifest.labels }
+    public var sampleRate: Int { manifest.featureConfig.sampleRate }
+
+    /// Runs `body` with a session no other thread is using, then returns it to the pool.
+    public func withSession<T>(_ body: (InferenceSession) throws -> T) rethrows -> T {
+        let session = sessions.withLock { $0.popLast() } ?? InferenceSession(model: self)
+        defer { sessions.withLock { $0.append(session) } }
+        return try body(session)
+    }
+
+    /// Turns network outputs into calibrated probabilities: `softmax(logits / temperature)`, where the
+    /// logits are the log-probabilities when the network already ends in softmax.
+    func calibratedProbabilities(_ output: [Float]) -> [Float] {
+        let temperature = Float(manifest.temperature)
+        var logits = outputsProbabilities ? output.map { Float.log(max($0, 1e-30)) } : output
+        if temperature != 1 { logits = logits.map { $0 / temperature } }
+        let peak = logits.max() ?? 0
+        let exponentials = logits.map { Float.exp($0 - peak) }
+        let total = exponentials.reduce(0, +)
+        return exponentials.map { $0 / total }
+    }
+}
+
+extension Float {
+    fileprivate static func log(_ x: Float) -> Float { logf(x) }
+    fileprivate static func exp(_ x: Float) -> Float { expf(x) }
+}

@@ -1,0 +1,39 @@
+import Features
+import LinearAlgebra
+import NeuralNet
+
+/// One thread's working state for one model: a feature extractor built from the model's own
+/// `FeatureConfig` (filterbanks and FFT plan made once) and the network's workspace. Used by one
+/// thread at a time (checked out of `EmotionModel`'s pool), never concurrently.
+public final class InferenceSession: @unchecked Sendable {
+    public unowned let model: EmotionModel
+    public let extractor: FeatureExtractor
+    let workspace: Workspace
+
+    init(model: EmotionModel) {
+        self.model = model
+        // The manifest's feature configuration was validated when the model loaded.
+        self.extractor = try! FeatureExtractor(config: model.manifest.featureConfig)
+        self.workspace = Workspace()
+    }
+
+    /// The network's input for `samples` (mono, model rate), normalised: `[rows, frames]`.
+    public func input(for samples: [Float]) -> Matrix {
+        InputAssembler.assemble(samples, extractor: extractor, spec: model.manifest.input)
+    }
+
+    /// Calibrated class probabilities for one window of audio (at most `windowSeconds` long, at least
+    /// the network's minimum), in `model.labels` order.
+    public func probabilities(for samples: [Float]) throws(NetworkError) -> [Float] {
+        try probabilities(forInput: input(for: samples))
+    }
+
+    /// Calibrated probabilities for an already assembled input `[rows, frames]`.
+    public func probabilities(forInput input: Matrix) throws(NetworkError) -> [Float] {
+        let shape = model.manifest.input.layout == .image ? [1, input.rows, input.columns] : [input.rows, input.columns]
+        let output = try input.values.withUnsafeBufferPointer { (buffer) throws(NetworkError) -> Tensor in
+            try model.network.forward(buffer, shape: shape, workspace: workspace)
+        }
+        return model.calibratedProbabilities(output.values)
+    }
+}
