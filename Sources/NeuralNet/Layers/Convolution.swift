@@ -140,6 +140,9 @@ struct ConvolutionKernel: LayerKernel {
         let results = scratch + k * tile.rows * tile.columns  // conv output tile
         let isMax = pool.kind == .max
         let divisor = 1 / Float(ph * pw)
+        // max(act(x + b)) = act(max(x) + b) for a per-channel b and a non-decreasing activation, so
+        // max pooling can run first and the epilogue touch ph·pw times fewer values.
+        let epilogueAfterPooling = isMax && (activation?.isNonDecreasing ?? true)
         var firstRow = 0
         while firstRow < pooledHeight * ph {
             let rows = min(tile.rows, pooledHeight * ph - firstRow)
@@ -151,7 +154,9 @@ struct ConvolutionKernel: LayerKernel {
                        into: columns)  // [C·kh·kw, rows·width]
                 // [O, C·kh·kw] · [C·kh·kw, rows·width] → [O, rows·width]
                 gemm(.none, .none, m: outChannels, n: n, k: k, a: weights, lda: k, b: columns, ldb: n, c: results, ldc: n)
-                biasActivationRows(results, rows: outChannels, columns: n, stride: n, bias: bias, activation: activation)
+                if !epilogueAfterPooling {
+                    biasActivationRows(results, rows: outChannels, columns: n, stride: n, bias: bias, activation: activation)
+                }
                 // Pool [O, rows, width] → output [O, rows/ph, width/pw] at (firstRow/ph, firstColumn/pw).
                 for o in 0..<outChannels {
                     for windowRow in 0..<(rows / ph) {
@@ -182,6 +187,17 @@ struct ConvolutionKernel: LayerKernel {
                             }
                         }
                         if !isMax { for x in 0..<count { target[x] *= divisor } }
+                    }
+                }
+                if epilogueAfterPooling {
+                    for o in 0..<outChannels {
+                        for windowRow in 0..<(rows / ph) {
+                            let target = output + (o * pooledHeight + firstRow / ph + windowRow) * pooledWidth + firstColumn / pw
+                            let b = bias?[o] ?? 0
+                            if let activation { activation.apply(target, count: width / pw, bias: b) } else {
+                                for x in 0..<(width / pw) { target[x] += b }
+                            }
+                        }
                     }
                 }
                 firstColumn += width
