@@ -39,13 +39,13 @@ let package = Package(
         // MARK: The service and the trainer
         .target(
             name: "Service",
-            dependencies: ["AudioDecoding", "HTTPServer", "LinearAlgebra", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AudioDecoding", "HTTPServer", "ModelRegistry", "NeuralNet", "LinearAlgebra", .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("openapi.yaml")]
         ),
         .executableTarget(
             name: "SERServer",
             dependencies: [
-                "Service", "HTTPServer", "LinearAlgebra",
+                "Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "LinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "AudioDecodingTests", dependencies: ["AudioDecoding", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "TestSupport"]),
         .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "TestSupport"]),
 
         // Audio features (log-mel, MFCC, pitch, formants, ...) from [Float] PCM; librosa parity fixtures.

@@ -9,6 +9,16 @@ public struct Router: Sendable {
         let method: String
         let segments: [Segment]
         let handler: Handler
+
+        /// The pattern as written, e.g. "/v1/models/{name}" (the metrics' route label).
+        var pattern: String {
+            "/" + segments.map { segment in
+                switch segment {
+                case .literal(let text): text
+                case .parameter(let name): "{\(name)}"
+                }
+            }.joined(separator: "/")
+        }
     }
 
     enum Segment: Sendable, Equatable {
@@ -29,7 +39,7 @@ public struct Router: Sendable {
     }
 
     public enum Match {
-        case found(Handler, parameters: [String: String])
+        case found(Handler, parameters: [String: String], pattern: String)
         case methodNotAllowed(allowed: [String])
         case notFound
     }
@@ -42,7 +52,7 @@ public struct Router: Sendable {
         for route in ordered {
             guard let parameters = Self.bind(route.segments, parts) else { continue }
             if route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .found(route.handler, parameters: parameters)
+                return .found(route.handler, parameters: parameters, pattern: route.pattern)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
@@ -51,14 +61,7 @@ public struct Router: Sendable {
 
     /// Every route's pattern, e.g. for checking the router against openapi.yaml.
     public var patterns: [(method: String, path: String)] {
-        routes.map { route in
-            (route.method, "/" + route.segments.map { segment in
-                switch segment {
-                case .literal(let text): text
-                case .parameter(let name): "{\(name)}"
-                }
-            }.joined(separator: "/"))
-        }
+        routes.map { ($0.method, $0.pattern) }
     }
 
     private static func split(_ path: String) -> [String] {
