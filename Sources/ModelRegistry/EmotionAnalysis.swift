@@ -137,11 +137,14 @@ extension InferenceSession {
         guard options.segmentSeconds > 0, options.segmentSeconds < duration else { return [(0, duration)] }
         let hop = options.hopSeconds ?? options.segmentSeconds
         var bounds: [(Double, Double)] = []
-        var start = 0.0
-        while start < duration - 1e-9 {
+        var k = 0
+        while true {
+            // k · hop rather than a running sum: no drift over thousands of segments.
+            let start = Double(k) * hop
+            guard start < duration - 1e-9 else { break }
             bounds.append((start, min(duration, start + options.segmentSeconds)))
             if start + options.segmentSeconds >= duration { break }
-            start += hop
+            k += 1
         }
         return bounds
     }

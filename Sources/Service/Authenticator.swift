@@ -23,10 +23,11 @@ struct Authenticator: Sendable {
 
     /// Allows the request on an admin route, or throws 401 / 403 (also 403 when no admin key is set).
     func authorizeAdmin(_ request: HTTPRequest) throws(APIError) {
+        let presented = try bearer(request)
         guard let adminKey else {
             throw APIError(status: 403, code: "forbidden", message: "no admin key is configured; reload with SIGHUP or start the server with --admin-key")
         }
-        guard Self.constantTimeEqual(try bearer(request), adminKey) else {
+        guard Self.constantTimeEqual(presented, adminKey) else {
             throw APIError(status: 403, code: "forbidden", message: "the admin key is not valid")
         }
     }

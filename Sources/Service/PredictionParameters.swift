@@ -28,7 +28,9 @@ struct PredictionParameters: Equatable {
         }
         if let model = request.queryValue("model") {
             let (name, version) = splitModel(model)
-            guard !name.isEmpty, name.utf8.count <= 200 else { throw .invalidParameter("model", "give a model name, optionally name:version") }
+            guard !name.isEmpty, name.utf8.count <= 200, !name.contains(":") else {
+                throw .invalidParameter("model", "give a model name, optionally name:version")
+            }
             if let version, version.isEmpty { throw .invalidParameter("model", "the version after ':' is empty") }
             p.modelName = name
             p.modelVersion = version
@@ -51,11 +53,11 @@ struct PredictionParameters: Equatable {
             p.segmentSeconds = value
         }
         if let hop = request.queryValue("hop") {
-            guard p.segmentSeconds > 0 else { throw .invalidParameter("hop", "needs segment > 0") }
-            guard let value = Double(hop), value.isFinite, value >= minimumHopSeconds, value <= p.segmentSeconds else {
-                throw .invalidParameter("hop", "seconds from \(minimumHopSeconds) up to the segment length \(p.segmentSeconds)")
+            guard let value = Double(hop), value.isFinite, (minimumHopSeconds...3600).contains(value) else {
+                throw .invalidParameter("hop", "seconds from \(minimumHopSeconds) to 3600")
             }
-            p.hopSeconds = value
+            // A hop means nothing for a single whole-audio segment; it is then ignored.
+            p.hopSeconds = p.segmentSeconds > 0 ? value : nil
         }
         if let vad = request.queryValue("vad") {
             switch vad.lowercased() {

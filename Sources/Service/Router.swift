@@ -10,6 +10,8 @@ public struct Router: Sendable {
         let segments: [Segment]
         let handler: Handler
 
+        var parameterCount: Int { segments.filter(\.isParameter).count }
+
         /// The pattern as written, e.g. "/v1/models/{name}" (the metrics' route label).
         var pattern: String {
             "/" + segments.map { segment in
@@ -46,17 +48,17 @@ public struct Router: Sendable {
 
     public func match(method: String, path: String) -> Match {
         let parts = Self.split(path)
-        var allowed: [String] = []
-        // Literal routes win over parameter routes ("/v1/models/reload" before "/v1/models/{name}").
-        let ordered = routes.sorted { $0.segments.filter(\.isParameter).count < $1.segments.filter(\.isParameter).count }
-        for route in ordered {
-            guard let parameters = Self.bind(route.segments, parts) else { continue }
-            if route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .found(route.handler, parameters: parameters, pattern: route.pattern)
-            }
-            if !allowed.contains(route.method) { allowed.append(route.method) }
+        // The most specific matching pattern wins ("/v1/models/reload" over "/v1/models/{name}"), and
+        // only its methods count: GET /v1/models/reload is 405, not a lookup of a model "reload".
+        let matching = routes.compactMap { route in Self.bind(route.segments, parts).map { (route, $0) } }
+        guard let fewest = matching.map({ $0.0.parameterCount }).min() else { return .notFound }
+        let specific = matching.filter { $0.0.parameterCount == fewest }
+        if let (route, parameters) = specific.first(where: { $0.0.method == method || (method == "HEAD" && $0.0.method == "GET") }) {
+            return .found(route.handler, parameters: parameters, pattern: route.pattern)
         }
-        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+        var allowed: [String] = []
+        for (route, _) in specific where !allowed.contains(route.method) { allowed.append(route.method) }
+        return .methodNotAllowed(allowed: allowed)
     }
 
     /// Every route's pattern, e.g. for checking the router against openapi.yaml.

@@ -95,3 +95,15 @@ struct HealthRouteTests {
         #expect(response.body.isEmpty)
     }
 }
+
+@Suite("Router")
+struct RouterTests {
+    @Test func theMostSpecificPatternDecidesTheAllowedMethods() throws {
+        let fixture = try ServiceFixture()
+        let get = fixture.respond("GET", "/v1/models/reload")
+        #expect(get.status == 405)
+        #expect(get.header("Allow") == "POST")
+        #expect(fixture.respond("GET", "/v1/models/tiny").status == 200)
+        #expect(fixture.respond("GET", "/v1/models/a%20b").status == 404)
+    }
+}

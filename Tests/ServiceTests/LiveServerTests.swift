@@ -23,6 +23,7 @@ struct LiveServerTests {
 
     @Test func startsAnswersProbesPredictsAndDrainsOnSIGTERM() async throws {
         let models = try Self.modelsDirectory()
+        defer { try? FileManager.default.removeItem(at: models) }
         let server = try Self.start(models: models)
         defer { server.terminate() }
         let base = "http://127.0.0.1:\(server.port)"
@@ -47,6 +48,7 @@ struct LiveServerTests {
 
     @Test func servesConcurrentRequests() async throws {
         let models = try Self.modelsDirectory()
+        defer { try? FileManager.default.removeItem(at: models) }
         let server = try Self.start(models: models)
         defer { server.terminate() }
         let body = try Data(contentsOf: Self.wavFile(seconds: 2, channels: 2, sampleRate: 8000, format: .mulaw))
@@ -62,6 +64,7 @@ struct LiveServerTests {
 
     @Test func readinessFollowsModelsAndSIGHUPLoadsThem() async throws {
         let models = TinyModel.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: models) }
         let server = try Self.start(models: models)
         defer { server.terminate() }
         let base = "http://127.0.0.1:\(server.port)"
@@ -81,6 +84,7 @@ struct LiveServerTests {
     /// none fails, and afterwards the new version serves.
     @Test func reloadUnderLoadDropsNoRequest() async throws {
         let models = try Self.modelsDirectory()
+        defer { try? FileManager.default.removeItem(at: models) }
         let server = try Self.start(models: models)
         defer { server.terminate() }
         let body = try Data(contentsOf: Self.wavFile(seconds: 2))
@@ -115,6 +119,7 @@ struct LiveServerTests {
     /// SIGTERM while predictions run: every accepted request completes, then the process exits 0.
     @Test func sigtermFinishesInFlightRequests() async throws {
         let models = try Self.modelsDirectory()
+        defer { try? FileManager.default.removeItem(at: models) }
         let server = try Self.start(models: models, extra: ["--max-concurrency", "1"])
         defer { server.terminate() }
         let body = try Data(contentsOf: Self.wavFile(seconds: 40))

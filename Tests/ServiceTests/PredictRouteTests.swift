@@ -60,7 +60,8 @@ struct PredictRouteTests {
     }
 
     /// Segment timelines cover the audio exactly, including a short last segment and overlaps.
-    @Test(arguments: [(5.0, nil as Double?, 7.5, [0.0, 5.0]), (2.0, 1.0, 5.0, [0.0, 1.0, 2.0, 3.0]), (0.0, nil, 3.2, [0.0])])
+    @Test(arguments: [(5.0, nil as Double?, 7.5, [0.0, 5.0]), (2.0, 1.0, 5.0, [0.0, 1.0, 2.0, 3.0]), (0.0, nil, 3.2, [0.0]),
+                      (0.0, 1.0, 3.2, [0.0])])
     func segmentTimelinesCoverTheAudio(segment: Double, hop: Double?, seconds: Double, starts: [Double]) throws {
         let fixture = try ServiceFixture()
         var query = [("segment", String(segment)), ("vad", "false")]
@@ -71,7 +72,18 @@ struct PredictRouteTests {
         let segments = try #require(channel["segments"] as? [[String: Any]])
         #expect(segments.map { $0["start_s"] as? Double } == starts)
         #expect(segments.last?["end_s"] as? Double == seconds)
+        // Adjacent or overlapping segments leave no gap.
+        for (a, b) in zip(segments, segments.dropFirst()) { #expect((b["start_s"] as! Double) <= (a["end_s"] as! Double)) }
         #expect(segments.allSatisfy { $0["speech"] as? Bool == true })
+    }
+
+    /// A hop longer than the segment samples the audio: 1 s segments every 2 s.
+    @Test func aHopLongerThanTheSegmentSamplesTheAudio() throws {
+        let fixture = try ServiceFixture()
+        let response = fixture.predict(try ServiceFixture.speechWAV(seconds: 6), query: [("segment", "1"), ("hop", "2"), ("vad", "false")])
+        let segments = try #require(((ServiceFixture.json(response)["channels"] as? [[String: Any]])?.first)?["segments"] as? [[String: Any]])
+        #expect(segments.map { $0["start_s"] as? Double } == [0, 2, 4])
+        #expect(segments.map { $0["end_s"] as? Double } == [1, 3, 5])
     }
 
     @Test func acceptsMultipartUploadsLikeCurlF() throws {
@@ -106,8 +118,8 @@ struct PredictRouteTests {
         ErrorCase(name: "negative segment", query: [("segment", "-1")], status: 400, code: "invalid_parameter"),
         ErrorCase(name: "NaN segment", query: [("segment", "nan")], status: 400, code: "invalid_parameter"),
         ErrorCase(name: "tiny segment", query: [("segment", "0.01")], status: 400, code: "invalid_parameter"),
-        ErrorCase(name: "hop without segment", query: [("hop", "1")], status: 400, code: "invalid_parameter"),
-        ErrorCase(name: "hop over segment", query: [("segment", "2"), ("hop", "3")], status: 400, code: "invalid_parameter"),
+        ErrorCase(name: "tiny hop", query: [("segment", "2"), ("hop", "0.01")], status: 400, code: "invalid_parameter"),
+        ErrorCase(name: "model with empty version", query: [("model", "tiny:")], status: 400, code: "invalid_parameter"),
         ErrorCase(name: "bad channels", query: [("channels", "both")], status: 400, code: "invalid_parameter"),
         ErrorCase(name: "bad vad", query: [("vad", "maybe")], status: 400, code: "invalid_parameter"),
         ErrorCase(name: "too many roles", query: [("roles", "a,b,c")], status: 400, code: "invalid_parameter"),

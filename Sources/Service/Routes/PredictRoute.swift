@@ -189,7 +189,10 @@ extension AnalysisOptions {
     static func segmentCount(duration: Double, options: AnalysisOptions) -> Int {
         guard options.segmentSeconds > 0, options.segmentSeconds < duration else { return 1 }
         let hop = options.hopSeconds ?? options.segmentSeconds
-        return Int(((duration - options.segmentSeconds) / hop).rounded(.up)) + 1
+        // Starts at k·hop, until a segment reaches the end or a start passes it.
+        let untilEnd = Int(((duration - options.segmentSeconds) / hop).rounded(.up)) + 1
+        let untilStartPasses = Int((duration / hop).rounded(.up))
+        return min(untilEnd, untilStartPasses)
     }
 }
 
