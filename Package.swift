@@ -34,6 +34,14 @@ let package = Package(
     ]
 )
 
+// Benchmarks are built only on request (`SER_BENCHMARKS=1 swift build -c release ...`, see
+// benchmarks/*/run.sh), so everyday builds and tests never compile them.
+if Context.environment["SER_BENCHMARKS"] != nil {
+    package.targets.append(.executableTarget(
+        name: "FeatureBenchmark", dependencies: ["Features", "LinearAlgebra"], path: "benchmarks/features/FeatureBenchmark"))
+    package.products.append(.executable(name: "FeatureBenchmark", targets: ["FeatureBenchmark"]))
+}
+
 // Strictness for every Swift target of ours, applied in one place (the swift-log pattern).
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
