@@ -18,7 +18,7 @@ final class YINPitchTracker {
     let minPeriod: Int
     let maxPeriod: Int
     let troughThreshold: Double
-    /// `L`: the smallest 2^a·3^b·5^c ≥ frameLength + maxPeriod.
+    /// `L`: the smallest 2^a or 3·2^a ≥ frameLength + maxPeriod.
     let transformLength: Int
     private let spectrumFFT: RealFFT
     /// Real FFT of `L/2` for the DCT-I.
@@ -55,14 +55,14 @@ final class YINPitchTracker {
         normalized = .allocate(capacity: candidateCount)
     }
 
-    /// Smallest even `2^a · 3^b · 5^c ≥ minimum` (FFTW is fastest on such sizes).
+    /// Smallest `2^a` or `3 · 2^a` (a ≥ 2) that is ≥ `minimum`: FFTW's fastest sizes, and `L/2` stays
+    /// as friendly for the half-size transform.
     static func fastLength(atLeast minimum: Int) -> Int {
-        var candidate = max(2, minimum + (minimum & 1))
+        var power = 4
         while true {
-            var rest = candidate
-            for factor in [2, 3, 5] { while rest % factor == 0 { rest /= factor } }
-            if rest == 1 { return candidate }
-            candidate += 2
+            if power >= minimum { return power }
+            if 3 * power / 2 >= minimum && (3 * power / 2) % 4 == 0 { return 3 * power / 2 }
+            power *= 2
         }
     }
 
@@ -103,17 +103,26 @@ final class YINPitchTracker {
         let input = halfFFT.input
         let p0 = power[0], pm = power[m]
         input[0] = p0 + pm
-        var odd = Double(p0 - pm)
+        // Four Double accumulators break the add-latency chain of the odd-lag start value.
+        var odd0 = Double(p0 - pm), odd1 = 0.0, odd2 = 0.0, odd3 = 0.0
         sineTable.withUnsafeBufferPointer { sine in
             cosineTable.withUnsafeBufferPointer { cosine in
                 for j in 1..<m {
                     let forward = power[j], mirrored = power[m - j]
-                    let difference = forward - mirrored
-                    input[j] = (forward + mirrored) + difference * sine[j]
-                    odd += Double(difference * cosine[j])
+                    input[j] = (forward + mirrored) + (forward - mirrored) * sine[j]
                 }
+                var j = 1
+                while j + 3 < m {
+                    odd0 += Double((power[j] - power[m - j]) * cosine[j])
+                    odd1 += Double((power[j + 1] - power[m - j - 1]) * cosine[j + 1])
+                    odd2 += Double((power[j + 2] - power[m - j - 2]) * cosine[j + 2])
+                    odd3 += Double((power[j + 3] - power[m - j - 3]) * cosine[j + 3])
+                    j += 4
+                }
+                while j < m { odd0 += Double((power[j] - power[m - j]) * cosine[j]); j += 1 }
             }
         }
+        var odd = (odd0 + odd1) + (odd2 + odd3)
         halfFFT.execute()
         let scale = 1.0 / Double(transformLength)
         let lastPair = (maxPeriod + 1) / 2
@@ -154,8 +163,8 @@ final class YINPitchTracker {
             difference[k] = d
             runningSum += d
             if k >= minPeriod {
-                let mean = runningSum / Double(k)
-                normalized[k - minPeriod] = d / (mean + Double.leastNormalMagnitude)
+                // d / (runningSum/k + tiny), with one division instead of two.
+                normalized[k - minPeriod] = d * Double(k) / (runningSum + Double(k) * Double.leastNormalMagnitude)
             }
         }
 
