@@ -55,16 +55,18 @@ public struct SpectralShape: Sendable, Equatable {
                             powerSum += Double(max(flatnessFloor, frame[k8]))
                             k8 += 1
                         }
-                        // Σ log p as the log of products of 8 floored values at a time (Double never
-                        // over- or underflows there: 8 · |log10 p| < 300), 8x fewer logarithms.
-                        var logSum = 0.0
+                        // Σ log p as log of a running product, renormalised by its binary exponent
+                        // every 8 factors (no over/underflow: 8·|log10 p| < 300): one logarithm per frame.
+                        var product = 1.0
+                        var exponent = 0
                         var k = 0
                         while k < bins {
-                            var product = 1.0
                             let end = min(bins, k + 8)
                             while k < end { product *= Double(max(flatnessFloor, frame[k])); k += 1 }
-                            logSum += log(product)
+                            exponent += Int(product.exponent)
+                            product = Double(sign: .plus, exponent: 0, significand: product.significand)
                         }
+                        let logSum = log(product) + Double(exponent) * M_LN2
                         centroid[t] = Float(magnitudeSum >= Double(Float.leastNormalMagnitude) ? weightedSum / magnitudeSum : weightedSum)
                         flatness[t] = Float(exp(logSum / Double(bins)) / (powerSum / Double(bins)))
                         // Roll-off: Float cumulative sum in order, as numpy.cumsum.

@@ -140,27 +140,22 @@ final class YINPitchTracker {
         framing.copyFrame(t, from: signal, padding: .zeros, into: input)
         for j in frameLength..<transformLength { input[j] = 0 }
 
-        // Energy prefix: difference[k] temporarily holds Σ_{m<k} x(m)² for k ≥ 2 (librosa uses 0 for k = 1).
-        var energy = 0.0
-        difference[0] = 0
-        difference[1] = 0
-        energy = Double(input[0]) * Double(input[0])
-        for k in 2...maxPeriod {
-            energy += Double(input[k - 1]) * Double(input[k - 1])
-            difference[k] = energy
-        }
+        // difference[k] temporarily holds x(k−1)² (k ≥ 1); the prefix Σ_{m<k} x(m)² is accumulated in
+        // the difference loop below, in parallel with the cumulative mean (FFTW may overwrite `input`).
+        for k in 1...maxPeriod { difference[k] = Double(input[k - 1]) * Double(input[k - 1]) }
 
         spectrumFFT.execute()
         spectrumFFT.powerSpectrum(into: power)
         autocorrelationFromPower()
         let r0 = autocorrelation[0]
 
-        // Difference function and cumulative mean normalisation.
+        // Difference function d(k) = 2·(r(0) − r(k)) − Σ_{m<k} x(m)² (librosa leaves the sum out for
+        // k = 1) and cumulative mean normalisation.
         var runningSum = 0.0
+        var energy = 0.0  // Σ_{m<k} x(m)² after adding difference[k] = x(k−1)²
         for k in 1...maxPeriod {
-            let rk = autocorrelation[k]
-            let d = 2 * (r0 - rk) - difference[k]
-            difference[k] = d
+            energy += difference[k]
+            let d = 2 * (r0 - autocorrelation[k]) - (k >= 2 ? energy : 0)
             runningSum += d
             if k >= minPeriod {
                 // d / (runningSum/k + tiny), with one division instead of two.
