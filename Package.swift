@@ -76,11 +76,16 @@ let package = Package(
     ]
 )
 
-// Neural-network benchmark (sgemm peak, CNN forward GFLOP/s); only built when SER_BENCHMARKS is set,
-// so ordinary builds and tests never compile it. Run through benchmarks/nn/run.sh.
+// Benchmarks are built only on request (`SER_BENCHMARKS=1 swift build -c release ...`, see
+// benchmarks/*/run.sh), so everyday builds and tests never compile them.
 if Context.environment["SER_BENCHMARKS"] != nil {
-    package.targets.append(
-        .executableTarget(name: "NNBenchmark", dependencies: ["NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/NNBenchmark"))
+    package.targets.append(.executableTarget(
+        name: "FeatureBenchmark", dependencies: ["Features", "LinearAlgebra"], path: "benchmarks/features/FeatureBenchmark"))
+    package.products.append(.executable(name: "FeatureBenchmark", targets: ["FeatureBenchmark"]))
+    // sgemm peak and CNN forward GFLOP/s against onnxruntime (benchmarks/nn/run.sh).
+    package.targets.append(.executableTarget(
+        name: "NNBenchmark", dependencies: ["NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/NNBenchmark"))
+    package.products.append(.executable(name: "NNBenchmark", targets: ["NNBenchmark"]))
 }
 
 // Strictness for every Swift target of ours, applied in one place (the swift-log pattern).
