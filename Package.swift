@@ -72,7 +72,7 @@ let package = Package(
 
         // Model files (safetensors + manifest), the input front-end shared by server and trainer,
         // windowed analysis, and the hot-reloading registry of Models/<name>/<version>/.
-        .target(name: "ModelRegistry", dependencies: ["Features", "NeuralNet", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ModelRegistry", dependencies: ["Features", "NeuralNet", "AudioDecoding", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
         .target(name: "Training", dependencies: ["ModelRegistry", "NeuralNet", "Features", "AudioDecoding", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),

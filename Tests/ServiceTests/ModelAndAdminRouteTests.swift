@@ -93,22 +93,24 @@ struct ModelAndAdminRouteTests {
     /// With one slot and no queue, a second concurrent prediction is refused with 503 + Retry-After.
     @Test func overloadIsRefusedWith503AndRetryAfter() async throws {
         let fixture = try ServiceFixture(configuration: ServiceConfiguration(maxConcurrentPredictions: 1, maxQueuedPredictions: 0))
-        let long = try ServiceFixture.speechWAV(seconds: 30)
+        let long = try ServiceFixture.speechWAV(seconds: 60)
         let short = try ServiceFixture.speechWAV(seconds: 1)
-        let statuses = await withTaskGroup(of: (Int, String?).self) { group in
-            group.addTask { let r = fixture.predict(long); return (r.status, r.header("Retry-After")) }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(30))
-                let r = fixture.predict(short)
-                return (r.status, r.header("Retry-After"))
-            }
-            var all: [(Int, String?)] = []
-            for await s in group { all.append(s) }
-            return all
+        let first = Task.detached { fixture.predict(long).status }
+        // Wait until the long prediction holds the only slot.
+        var running = false
+        for _ in 0..<2000 where !running {
+            running = String(decoding: fixture.respond("GET", "/metrics").body, as: UTF8.self).contains("ser_predictions_running 1")
+            if !running { try await Task.sleep(for: .milliseconds(2)) }
         }
-        #expect(statuses.contains { $0.0 == 200 })
-        #expect(statuses.contains { $0.0 == 503 && $0.1 != nil })
+        #expect(running)
+        let refused = fixture.predict(short)
+        #expect(refused.status == 503)
+        #expect(refused.header("Retry-After") == "1")
+        #expect(ServiceFixture.errorCode(refused) == "unavailable")
+        #expect(await first.value == 200)
         let text = String(decoding: fixture.respond("GET", "/metrics").body, as: UTF8.self)
         #expect(text.contains("ser_queue_rejections_total 1"))
+        // Capacity is back once the slot is free.
+        #expect(fixture.predict(short).status == 200)
     }
 }

@@ -30,53 +30,54 @@ extension ServiceApplication {
         }
 
         return try limiter.run { () throws(APIError) -> HTTPResponse in
-            let decodeStart = clock.now
-            let decoded: DecodedAudio
+            // The audio is decoded block by block twice (energy pass, window pass) and never held
+            // whole: memory per request is the body plus what the pending windows need.
+            let source: EncodedAudioSource
             do throws(AudioDecodingError) {
-                decoded = try AudioDecoder(limits: configuration.audioLimits).decode(audioBytes)
+                source = try EncodedAudioSource(bytes: audioBytes, decoder: AudioDecoder(limits: configuration.audioLimits),
+                                                sampleRate: model.sampleRate, mix: parameters.channelMode == .mix)
             } catch {
                 throw APIError(error)
             }
-            if parameters.roles.count > decoded.source.channelCount && parameters.channelMode == .split {
-                throw APIError.invalidParameter("roles", "\(parameters.roles.count) roles for \(decoded.source.channelCount) channel(s)")
+            let format = source.format
+            if parameters.roles.count > format.channelCount && parameters.channelMode == .split {
+                throw APIError.invalidParameter("roles", "\(parameters.roles.count) roles for \(format.channelCount) channel(s)")
             }
-            let audio = decoded.resampled(to: model.sampleRate)
-            let decodeSeconds = Self.seconds(clock.now - decodeStart)
-
             // The channels to analyse: each one (agent, customer, ...) or their mix.
-            let signals: [(index: Int, role: String?, samples: [Float])]
-            if parameters.channelMode == .mix || audio.channels.count == 1 {
-                let role = audio.channels.count == 1 ? parameters.roles.first : nil
-                signals = [(audio.channels.count == 1 ? 0 : -1, role, audio.mixdown())]
+            let signals: [(index: Int, role: String?)]
+            if parameters.channelMode == .mix || format.channelCount == 1 {
+                signals = [(format.channelCount == 1 ? 0 : -1, format.channelCount == 1 ? parameters.roles.first : nil)]
             } else {
-                signals = audio.channels.enumerated().map { ($0.offset, $0.offset < parameters.roles.count ? parameters.roles[$0.offset] : nil, $0.element) }
+                signals = (0..<format.channelCount).map { ($0, $0 < parameters.roles.count ? parameters.roles[$0] : nil) }
             }
             let options = AnalysisOptions(segmentSeconds: parameters.segmentSeconds, hopSeconds: parameters.hopSeconds,
-                                          voiceActivityDetection: parameters.voiceActivityDetection)
-            let segmentCount = AnalysisOptions.segmentCount(duration: audio.durationSeconds, options: options)
-            guard segmentCount <= PredictionParameters.maximumSegments else {
-                throw APIError.invalidParameter("segment", "\(segmentCount) segments requested; at most \(PredictionParameters.maximumSegments) (use a longer segment or hop)")
-            }
-
-            var analyses: [ChannelAnalysis] = []
-            do throws(NetworkError) {
-                for signal in signals {
-                    analyses.append(try model.withSession { (session) throws(NetworkError) -> ChannelAnalysis in
-                        try session.analyse(signal.samples, options: options)
-                    })
+                                          voiceActivityDetection: parameters.voiceActivityDetection,
+                                          maximumSegments: PredictionParameters.maximumSegments)
+            let result: SourceAnalysis
+            do throws(AnalysisError) {
+                result = try model.withSession { (session) throws(AnalysisError) -> SourceAnalysis in
+                    try session.analyse(source, options: options)
                 }
             } catch {
-                // The network accepted the model at load time; a failure here is the server's fault.
-                context.logger.error("inference failed", metadata: ["error": "\(error)"])
-                throw APIError(status: 500, code: "internal_error", message: "inference failed; the error is logged with request id \(context.requestID)")
+                switch error {
+                case .audio(let audioError): throw APIError(audioError)
+                case .tooManySegments(let count, let maximum):
+                    throw APIError.invalidParameter("segment", "\(count) segments requested; at most \(maximum) (use a longer segment or hop)")
+                case .network(let networkError):
+                    // The network accepted the model at load time; a failure here is the server's fault.
+                    context.logger.error("inference failed", metadata: ["error": "\(networkError)"])
+                    throw APIError(status: 500, code: "internal_error", message: "inference failed; the error is logged with request id \(context.requestID)")
+                }
             }
+            let analyses = result.channels
+            let durationSeconds = Double(result.sampleCount) / Double(model.sampleRate)
             let overall = EmotionEstimate.combine(analyses.map(\.overall))
             if parameters.voiceActivityDetection, overall.probabilities == nil {
                 throw APIError(status: 422, code: "no_speech",
                                message: "no speech was found in the audio; send audio with speech, or set vad=false to analyse it anyway")
             }
-            metrics.audioAnalysed(seconds: decoded.durationSeconds)
-            context.logMetadata["audio_s"] = "\((decoded.durationSeconds * 1000).rounded() / 1000)"
+            metrics.audioAnalysed(seconds: durationSeconds)
+            context.logMetadata["audio_s"] = "\((durationSeconds * 1000).rounded() / 1000)"
             context.logMetadata["model"] = "\(model.name):\(model.version)"
 
             var json = JSONWriter()
@@ -88,11 +89,11 @@ extension ServiceApplication {
             json.endObject()
             json.key("labels"); json.beginArray(); for label in model.labels { json.string(label) }; json.endArray()
             json.key("audio"); json.beginObject()
-            json.key("duration_s"); json.number(decoded.durationSeconds, digits: 3)
-            json.key("sample_rate"); json.int(decoded.source.sampleRate)
-            json.key("channels"); json.int(decoded.source.channelCount)
-            json.key("container"); json.string(decoded.source.container)
-            json.key("encoding"); json.string(decoded.source.encoding)
+            json.key("duration_s"); json.number(durationSeconds, digits: 3)
+            json.key("sample_rate"); json.int(format.sampleRate)
+            json.key("channels"); json.int(format.channelCount)
+            json.key("container"); json.string(format.container)
+            json.key("encoding"); json.string(format.encoding)
             json.endObject()
             json.key("overall"); Self.write(overall, labels: model.labels, to: &json)
             json.key("channels"); json.beginArray()
@@ -114,7 +115,7 @@ extension ServiceApplication {
                 json.endObject()
             }
             json.endArray()
-            let features = analyses.reduce(0) { $0 + $1.featureSeconds }, inference = analyses.reduce(0) { $0 + $1.inferenceSeconds }
+            let decodeSeconds = result.decodeSeconds, features = result.featureSeconds, inference = result.inferenceSeconds
             let total = Self.seconds(clock.now - started)
             json.key("timings_ms"); json.beginObject()
             json.key("decode"); json.number(decodeSeconds * 1000, digits: 3)
@@ -182,18 +183,6 @@ extension ServiceApplication {
         return request.body
     }
 
-}
-
-extension AnalysisOptions {
-    /// How many segments a timeline over `duration` seconds has.
-    static func segmentCount(duration: Double, options: AnalysisOptions) -> Int {
-        guard options.segmentSeconds > 0, options.segmentSeconds < duration else { return 1 }
-        let hop = options.hopSeconds ?? options.segmentSeconds
-        // Starts at k·hop, until a segment reaches the end or a start passes it.
-        let untilEnd = Int(((duration - options.segmentSeconds) / hop).rounded(.up)) + 1
-        let untilStartPasses = Int((duration / hop).rounded(.up))
-        return min(untilEnd, untilStartPasses)
-    }
 }
 
 extension String {
