@@ -13,6 +13,9 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var minimumSpeechSeconds: Double
     /// Most segments a timeline may have (nil = no limit).
     public var maximumSegments: Int?
+    /// Audio up to this many samples per channel is kept from the first pass instead of being decoded
+    /// again (the default, 2^20, is 65 s at 16 kHz: 4 MiB per channel).
+    public var retainedSamplesLimit = 1 << 20
 
     public init(segmentSeconds: Double = 0, hopSeconds: Double? = nil, voiceActivityDetection: Bool = true,
                 minimumSpeechSeconds: Double = 0.25, maximumSegments: Int? = nil) {
@@ -110,8 +113,10 @@ extension InferenceSession {
         let channels = source.channelCount
         var decodeTime = Duration.zero, featureTime = Duration.zero, inferenceTime = Duration.zero
 
-        // Pass 1: length and energy.
+        // Pass 1: length and energy. Short audio is also kept, so pass 2 need not decode it again;
+        // past `retainedSamplesLimit` per channel the copy is dropped and pass 2 re-reads the source.
         var energies = [StreamingFrameEnergy](repeating: StreamingFrameEnergy(config: config), count: channels)
+        var retained: [[Float]]? = [[Float]](repeating: [], count: channels)
         var reader = try source.makeReader()
         while true {
             let t0 = clock.now
@@ -119,6 +124,13 @@ extension InferenceSession {
             let t1 = clock.now
             decodeTime += t1 - t0
             for c in 0..<channels { energies[c].append(block[c]) }
+            if retained != nil {
+                if retained![0].count + block[0].count <= options.retainedSamplesLimit {
+                    for c in 0..<channels { retained![c] += block[c] }
+                } else {
+                    retained = nil
+                }
+            }
             featureTime += clock.now - t1
         }
         let sampleCount = energies[0].sampleCount
@@ -137,7 +149,11 @@ extension InferenceSession {
         var estimates = [[[EmotionEstimate]]](repeating: [[EmotionEstimate]](repeating: [], count: bounds.count), count: channels)
         var buffers = [[Float]](repeating: [], count: channels)
         var bufferStart = 0, received = 0, nextWindow = 0
-        reader = try source.makeReader()
+        if let retained {
+            reader = try InMemorySamples(channels: retained).makeReader()
+        } else {
+            reader = try source.makeReader()
+        }
         var finished = false
         while !finished {
             let t0 = clock.now
@@ -227,12 +243,11 @@ extension InferenceSession {
             }
             // Voicing only for windows with loud frames: silence costs no pitch tracking.
             let counted = Array(samples[(window.lower - window.analysisLower)..<(window.upper - window.analysisLower)])
-            let pitch = extractor.pitch(counted)
-            let frames = min(pitch.frameCount, f1 - f0)
-            let mask = extractor.voiceActivity(energyDecibels: Array(energy[f0..<(f0 + frames)]),
-                                               pitch: PitchTrack(frequencies: Array(pitch.frequencies.prefix(frames)),
-                                                                 aperiodicity: Array(pitch.aperiodicity.prefix(frames)),
-                                                                 voiced: Array(pitch.voiced.prefix(frames))),
+            let frames = f1 - f0
+            let voiced = voicing(counted, frames: frames)
+            let mask = extractor.voiceActivity(energyDecibels: Array(energy[f0..<f1]),
+                                               pitch: PitchTrack(frequencies: [Float](repeating: 0, count: frames),
+                                                                 aperiodicity: [Float](repeating: 0, count: frames), voiced: voiced),
                                                threshold: threshold)
             speech = Double(mask.lazy.filter { $0 }.count) * Double(hop) / rate
             let needed = min(options.minimumSpeechSeconds, Double(window.upper - window.lower) / rate * 0.5)
