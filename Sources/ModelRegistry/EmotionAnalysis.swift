@@ -190,8 +190,8 @@ extension InferenceSession {
             }
             return ChannelAnalysis(overall: .combine(segments.map(\.estimate)), segments: segments)
         }
-        return SourceAnalysis(channels: analyses, sampleCount: sampleCount, decodeSeconds: Self.seconds(decodeTime),
-                              featureSeconds: Self.seconds(featureTime), inferenceSeconds: Self.seconds(inferenceTime))
+        return SourceAnalysis(channels: analyses, sampleCount: sampleCount, decodeSeconds: decodeTime / .seconds(1),
+                              featureSeconds: featureTime / .seconds(1), inferenceSeconds: inferenceTime / .seconds(1))
     }
 
     /// One window of one segment: the stretch whose speech counts (`lower..<upper`) and the stretch the
@@ -291,8 +291,4 @@ extension InferenceSession {
         return bounds
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let (s, atto) = duration.components
-        return Double(s) + Double(atto) / 1e18
-    }
 }

@@ -98,22 +98,17 @@ public final class ServiceApplication: Sendable {
         response.headers.append(("X-Request-Id", requestID))
 
         let elapsed = clock.now - started
-        metrics.requestFinished(route: route, method: request.method, status: response.status, seconds: Self.seconds(elapsed))
+        metrics.requestFinished(route: route, method: request.method, status: response.status, seconds: elapsed / .seconds(1))
         var metadata = context.logMetadata.values
         metadata["method"] = "\(request.method)"
         metadata["path"] = "\(request.path)"
         metadata["status"] = "\(response.status)"
-        metadata["duration_ms"] = "\(Self.milliseconds(elapsed))"
+        metadata["duration_ms"] = "\((elapsed / .milliseconds(1) * 1000).rounded() / 1000)"
         metadata["body_bytes"] = "\(request.body.count)"
         requestLogger.info("request", metadata: metadata)
         return response
     }
 
-    /// Milliseconds with microsecond resolution.
-    static func milliseconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return (Double(seconds) * 1000 + Double(attoseconds) / 1e15 * 1000).rounded() / 1000
-    }
 
     /// The client's X-Request-Id if it is 1-128 characters of [A-Za-z0-9._-], else a random 128-bit hex id.
     static func requestID(from request: HTTPRequest) -> String {
@@ -151,9 +146,3 @@ struct ApplicationProxy: Sendable {
     func readyModels() -> [String] { box.application?.readyModels() ?? [] }
 }
 
-extension ServiceApplication {
-    static func seconds(_ duration: Duration) -> Double {
-        let (s, atto) = duration.components
-        return Double(s) + Double(atto) / 1e18
-    }
-}

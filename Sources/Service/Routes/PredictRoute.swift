@@ -116,7 +116,7 @@ extension ServiceApplication {
             }
             json.endArray()
             let decodeSeconds = result.decodeSeconds, features = result.featureSeconds, inference = result.inferenceSeconds
-            let total = Self.seconds(clock.now - started)
+            let total = (clock.now - started) / .seconds(1)
             json.key("timings_ms"); json.beginObject()
             json.key("decode"); json.number(decodeSeconds * 1000, digits: 3)
             json.key("features"); json.number(features * 1000, digits: 3)
