@@ -89,6 +89,10 @@ if Context.environment["SER_BENCHMARKS"] != nil {
     package.targets.append(.executableTarget(
         name: "NNBenchmark", dependencies: ["NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/NNBenchmark"))
     package.products.append(.executable(name: "NNBenchmark", targets: ["NNBenchmark"]))
+    // Network inputs/outputs of a model on real audio, for the onnxruntime parity check.
+    package.targets.append(.executableTarget(
+        name: "ModelIO", dependencies: ["ModelRegistry", "AudioDecoding", "NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/ModelIO"))
+    package.products.append(.executable(name: "ModelIO", targets: ["ModelIO"]))
 }
 
 // Strictness for every Swift target of ours, applied in one place (the swift-log pattern).

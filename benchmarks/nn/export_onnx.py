@@ -261,7 +261,7 @@ def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
     c = sub.add_parser("convert"); c.add_argument("model"); c.add_argument("out")
-    k = sub.add_parser("check"); k.add_argument("model"); k.add_argument("io")
+    k = sub.add_parser("check"); k.add_argument("model"); k.add_argument("io"); k.add_argument("--label")
     f = sub.add_parser("check-fixtures"); f.add_argument("directory")
     b = sub.add_parser("bench"); b.add_argument("model"); b.add_argument("--times", type=int, nargs="+", required=True)
     b.add_argument("--repeat", type=int, default=15)
@@ -270,7 +270,7 @@ def main():
         _, model = load_model(args.model)
         onnx.save(model, args.out)
     elif args.command == "check":
-        check(args.model, args.io)
+        check(args.model, args.io, label=args.label)
     elif args.command == "check-fixtures":
         import glob, os
         failures = 0

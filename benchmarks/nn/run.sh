@@ -48,9 +48,25 @@ PARITY=$("$PYTHON" $OUT/export_onnx.py check "$WORK/model.safetensors" "$WORK/sw
 SWIFT_JSON=$("$BIN" bench "$WORK/model.safetensors" --times 300 6000 --repeat 15)
 ORT_JSON=$("$PYTHON" $OUT/export_onnx.py bench "$WORK/model.safetensors" --times 300 6000 --repeat 15)
 
-"$PYTHON" - "$SWIFT_JSON" "$ORT_JSON" "$PARITY" > $OUT/results.md <<'PY'
+# Parity of the shipped model(s) on real speech: network inputs made by the service's own front-end
+# from shared-corpus clips (and the example calls), outputs from Swift vs onnxruntime.
+SHIPPED_PARITY=""
+SHARED="${SER_SHARED_DATA:-../shared/data}"
+SER_BENCHMARKS=1 swift build -c release --product ModelIO >&2
+MODELIO="$(SER_BENCHMARKS=1 swift build -c release --show-bin-path)/ModelIO"
+for model in Models/*/*/model.safetensors; do
+    [ -f "$model" ] || continue
+    clips=(examples/*.wav)
+    if [ -f "$SHARED/manifest.csv" ]; then
+        while IFS=, read -r path _; do clips+=("$SHARED/$path"); done < <(tail -n +2 "$SHARED/manifest.csv" | awk 'NR % 80 == 1')
+    fi
+    "$MODELIO" "$model" "$OUT/shipped-io.safetensors" "${clips[@]}" >&2
+    SHIPPED_PARITY+="$("$PYTHON" benchmarks/nn/export_onnx.py check "$model" "$OUT/shipped-io.safetensors" --label "$model") "
+done
+
+"$PYTHON" - "$SWIFT_JSON" "$ORT_JSON" "$PARITY" "$SHIPPED_PARITY" > $OUT/results.md <<'PY'
 import json, subprocess, sys, datetime
-swift, ort, parity = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+swift, ort, parity, shipped = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4].strip()
 lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
 cpu = {k.strip(): v.strip() for k, v in (l.split(":", 1) for l in lscpu.splitlines() if ":" in l)}
 peak = swift["sgemm_peak_gflops"]
@@ -62,7 +78,8 @@ print(f"- OpenBLAS kernel: {swift['blas_core']} ({swift['blas_config']}), 1 thre
 print(f"- onnxruntime {ort['onnxruntime']}, 1 intra-op + 1 inter-op thread, ORT_ENABLE_ALL, same model and inputs")
 print(f"- Model: SER CNN [1, 64, T] → 4× (Conv 3×3 + BN + ReLU + MaxPool), 32/64/128/128 ch, stats pooling, "
       f"dense 128, dense 7, softmax; im2col tile {swift['tile_bytes']} B")
-print(f"- Parity (Swift vs onnxruntime, T = 8, 100, 300, 777, 6000): `{parity}`\n")
+print(f"- Parity (Swift vs onnxruntime, T = 8, 100, 300, 777, 6000): `{parity}`")
+print(f"- Parity of the shipped model on real clips (examples/ + every 80th shared-corpus file, inputs from the service's front-end): `{shipped or 'no model in Models/'}`\n")
 print("## Single-core sgemm (`gemm`, row-major)\n")
 print("| m | n | k | kind | GFLOP/s |\n|---|---|---|---|---|")
 for g in swift["gemm"]:
