@@ -31,7 +31,7 @@ final class SpectrumAnalyzer {
     init(fftLength: Int, windowLength: Int, hopLength: Int) {
         self.fftLength = fftLength
         framing = CentredFrames(frameLength: fftLength, hopLength: hopLength)
-        fft = RealFFT(size: fftLength)
+        fft = RealFFT(size: fftLength, planning: .measure)
         window = AnalysisWindow.centred(AnalysisWindow.periodicHann(length: windowLength), in: fftLength).map(Float.init)
         let left = (fftLength - windowLength) / 2
         windowSupport = left..<(left + windowLength)
