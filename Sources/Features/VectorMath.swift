@@ -48,7 +48,7 @@ enum VectorMath {
         var i = 0
         while i + 8 <= values.count {
             let loaded = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD8<Float>.self)
-            let x = loaded.replacing(with: floors, where: loaded .< floors)  // max(floor, v); NaN → floor
+            let x = loaded.replacing(with: floors, where: loaded .< floors)  // max(floor, v); NaN stays (scalar path below)
             if any(x .> largest) || any(x .!= x) {
                 for j in i..<(i + 8) { base[j] = 10 * log10f(max(floor, base[j])) }
             } else {

@@ -188,9 +188,21 @@ final class YINPitchTracker {
         // d / (runningSum/k + tiny) with one division instead of two, in a separate branch-free pass
         // (vectorisable: the divisions no longer sit on the running sum's dependency chain).
         let tiny = Double.leastNormalMagnitude
-        for k in minPeriod...maxPeriod {
+        var k = minPeriod
+        let differences = UnsafeRawPointer(difference), sums = UnsafeRawPointer(cumulative)
+        let output = UnsafeMutableRawPointer(normalized)
+        var lags = SIMD4<Double>(0, 1, 2, 3) + Double(k)
+        while k + 4 <= maxPeriod + 1 {
+            let d = differences.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self)
+            let sum = sums.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self)
+            output.storeBytes(of: d * lags / (sum + lags * tiny), toByteOffset: 8 * (k - minPeriod), as: SIMD4<Double>.self)
+            lags += 4
+            k += 4
+        }
+        while k <= maxPeriod {
             let kk = Double(k)
             normalized[k - minPeriod] = difference[k] * kk / (cumulative[k] + kk * tiny)
+            k += 1
         }
 
         // First trough below the threshold, else the global minimum.
