@@ -74,9 +74,7 @@ public final class FeatureExtractor {
     public func logMel(spectrogram: PowerSpectrogram) -> Matrix {
         var mel = melSpectrogram(spectrogram: spectrogram)
         let floor = config.logFloor
-        mel.values.withUnsafeMutableBufferPointer { values in
-            for i in values.indices { values[i] = 10 * log10f(max(floor, values[i])) }
-        }
+        mel.values.withUnsafeMutableBufferPointer { VectorMath.powerToDecibels($0, floor: floor) }
         return mel
     }
 

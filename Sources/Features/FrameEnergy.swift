@@ -15,7 +15,7 @@ enum FrameEnergy {
                 var lanes = SIMD8<Float>()
                 var s = lo
                 while s + 8 <= hi {
-                    let v = SIMD8<Float>(signal[s..<(s + 8)])
+                    let v = UnsafeRawPointer(signal.baseAddress! + s).loadUnaligned(as: SIMD8<Float>.self)
                     lanes += v * v
                     s += 8
                 }

@@ -18,7 +18,16 @@ public struct SpectralShape: Sendable, Equatable {
         self.rolloff = rolloff
     }
 
-    /// Computes all three from a power spectrogram in one pass over each frame.
+    /// Computes all three from a power spectrogram.
+    ///
+    /// Per frame, one vectorised pass (eight bins per step) forms the magnitudes and the Float lane
+    /// sums for the centroid and flatness; Σ ln p for the flatness comes from the binary exponents
+    /// (exact integers) plus the logarithms of lane-wise products of the mantissas (in [1, 2); folded
+    /// into Double every 16 factors, so < 2^16 per lane and < 2^128 for the eight: no overflow,
+    /// float32 rounding ~1e-6 on each fold's `ln`) — one logarithm per 128 bins instead of per bin. The roll-off keeps numpy's in-order float32 cumulative sum
+    /// (a sequential chain), computed for four frames at once (one frame per SIMD lane) so the
+    /// chains overlap; as the sum of non-negative values it never decreases, so the crossing bin is
+    /// found by binary search.
     static func compute(from spectrogram: PowerSpectrogram, sampleRate: Int, fftLength: Int,
                         rolloffFraction: Double) -> SpectralShape {
         let frameCount = spectrogram.frameCount, bins = spectrogram.binCount
@@ -28,58 +37,91 @@ public struct SpectralShape: Sendable, Equatable {
         var rolloff = [Float](repeating: 0, count: frameCount)
         let flatnessFloor: Float = 1e-10
         let fraction = Float(rolloffFraction)
-        var magnitudes = [Float](repeating: 0, count: bins)
         let binFrequencies = frequencies.map(Float.init)
+        // Magnitudes of four frames interleaved by bin (`[bins, 4]`), then their running sums.
+        let group = 4
+        var interleaved = [Float](repeating: 0, count: bins * group)
+        var running = [Float](repeating: 0, count: bins * group)
         spectrogram.frames.values.withUnsafeBufferPointer { power in
-            magnitudes.withUnsafeMutableBufferPointer { magnitude in
-                binFrequencies.withUnsafeBufferPointer { frequency in
-                    for t in 0..<frameCount {
-                        let frame = power.baseAddress! + t * bins
-                        // Vectorisable passes: magnitudes, then Float sums in independent lanes.
-                        for k in 0..<bins { magnitude[k] = frame[k].squareRoot() }
-                        var magnitudeLanes = SIMD8<Float>(), weightedLanes = SIMD8<Float>(), powerLanes = SIMD8<Float>()
-                        let floorLanes = SIMD8<Float>(repeating: flatnessFloor)
-                        var k8 = 0
-                        while k8 + 8 <= bins {
-                            let m = SIMD8<Float>(magnitude[k8..<(k8 + 8)])
-                            magnitudeLanes += m
-                            weightedLanes += m * SIMD8<Float>(frequency[k8..<(k8 + 8)])
-                            powerLanes += pointwiseMax(SIMD8<Float>(UnsafeBufferPointer(start: frame + k8, count: 8)), floorLanes)
-                            k8 += 8
+            interleaved.withUnsafeMutableBufferPointer { interleaved in
+                running.withUnsafeMutableBufferPointer { running in
+                    binFrequencies.withUnsafeBufferPointer { frequency in
+                        let magnitudes = interleaved.baseAddress!, sums = running.baseAddress!
+                        let frequencyBase = UnsafeRawPointer(frequency.baseAddress!)
+                        let floors = SIMD8<Float>(repeating: flatnessFloor)
+                        var first = 0
+                        while first < frameCount {
+                            let members = min(group, frameCount - first)
+                            for f in 0..<group {
+                                guard f < members else {
+                                    for k in 0..<bins { magnitudes[k * group + f] = 0 }
+                                    continue
+                                }
+                                let t = first + f
+                                let frame = power.baseAddress! + t * bins
+                                let raw = UnsafeRawPointer(frame)
+                                var magnitudeLanes = SIMD8<Float>(), weightedLanes = SIMD8<Float>(), powerLanes = SIMD8<Float>()
+                                var mantissaProduct = SIMD8<Float>(repeating: 1), exponentLanes = SIMD8<Int32>()
+                                var logSum = 0.0
+                                var k = 0
+                                while k + 8 <= bins {
+                                    let p = raw.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
+                                    let m = p.squareRoot()
+                                    magnitudeLanes += m
+                                    weightedLanes += m * frequencyBase.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
+                                    let floored = p.replacing(with: floors, where: p .< floors)  // max(p, floor)
+                                    powerLanes += floored
+                                    // floored = 2^(e − 127) · mantissa, mantissa in [1, 2).
+                                    let bits = unsafeBitCast(floored, to: SIMD8<Int32>.self)
+                                    exponentLanes &+= (bits &>> 23) &- 127
+                                    mantissaProduct *= unsafeBitCast((bits & 0x007F_FFFF) | 0x3F80_0000, to: SIMD8<Float>.self)
+                                    for lane in 0..<8 { magnitudes[(k + lane) * group + f] = m[lane] }
+                                    k += 8
+                                    if k % 128 == 0 {  // 16 factors per lane (< 2^16): fold into the log
+                                        var product = 1.0
+                                        for lane in 0..<8 { product *= Double(mantissaProduct[lane]) }
+                                        logSum += log(product)
+                                        mantissaProduct = SIMD8<Float>(repeating: 1)
+                                    }
+                                }
+                                var magnitudeSum = Double(magnitudeLanes.sum()), weightedSum = Double(weightedLanes.sum())
+                                var powerSum = Double(powerLanes.sum())
+                                var product = 1.0
+                                for lane in 0..<8 { product *= Double(mantissaProduct[lane]) }
+                                logSum += Double(exponentLanes.wrappedSum()) * M_LN2
+                                while k < bins {
+                                    let m = frame[k].squareRoot()
+                                    magnitudes[k * group + f] = m
+                                    magnitudeSum += Double(m)
+                                    weightedSum += Double(m) * Double(frequency[k])
+                                    let floored = max(flatnessFloor, frame[k])
+                                    powerSum += Double(floored)
+                                    logSum += log(Double(floored))
+                                    k += 1
+                                }
+                                logSum += log(product)
+                                centroid[t] = Float(magnitudeSum >= Double(Float.leastNormalMagnitude) ? weightedSum / magnitudeSum : weightedSum)
+                                flatness[t] = Float(exp(logSum / Double(bins)) / (powerSum / Double(bins)))
+                            }
+                            // Roll-off: numpy.cumsum order (bin by bin, float32), four frames per lane vector.
+                            var total = SIMD4<Float>()
+                            let magnitudeRaw = UnsafeRawPointer(magnitudes), sumRaw = UnsafeMutableRawPointer(sums)
+                            for k in 0..<bins {
+                                total += magnitudeRaw.loadUnaligned(fromByteOffset: 16 * k, as: SIMD4<Float>.self)
+                                sumRaw.storeBytes(of: total, toByteOffset: 16 * k, as: SIMD4<Float>.self)
+                            }
+                            for f in 0..<members {
+                                let threshold = fraction * total[f]
+                                // First k with running[k] ≥ threshold (else the last bin).
+                                var low = 0, high = bins - 1
+                                while low < high {
+                                    let middle = (low + high) / 2
+                                    if sums[middle * group + f] >= threshold { high = middle } else { low = middle + 1 }
+                                }
+                                rolloff[first + f] = frequency[low]
+                            }
+                            first += members
                         }
-                        var magnitudeSum = Double(magnitudeLanes.sum()), weightedSum = Double(weightedLanes.sum())
-                        var powerSum = Double(powerLanes.sum())
-                        while k8 < bins {
-                            magnitudeSum += Double(magnitude[k8])
-                            weightedSum += Double(magnitude[k8]) * Double(frequency[k8])
-                            powerSum += Double(max(flatnessFloor, frame[k8]))
-                            k8 += 1
-                        }
-                        // Σ log p as log of a running product, renormalised by its binary exponent
-                        // every 8 factors (no over/underflow: 8·|log10 p| < 300): one logarithm per frame.
-                        var product = 1.0
-                        var exponent = 0
-                        var k = 0
-                        while k < bins {
-                            let end = min(bins, k + 8)
-                            while k < end { product *= Double(max(flatnessFloor, frame[k])); k += 1 }
-                            exponent += Int(product.exponent)
-                            product = Double(sign: .plus, exponent: 0, significand: product.significand)
-                        }
-                        let logSum = log(product) + Double(exponent) * M_LN2
-                        centroid[t] = Float(magnitudeSum >= Double(Float.leastNormalMagnitude) ? weightedSum / magnitudeSum : weightedSum)
-                        flatness[t] = Float(exp(logSum / Double(bins)) / (powerSum / Double(bins)))
-                        // Roll-off: Float cumulative sum in order, as numpy.cumsum.
-                        var total: Float = 0
-                        for k in 0..<bins { total += magnitude[k] }
-                        let threshold = fraction * total
-                        var running: Float = 0
-                        var found = bins - 1
-                        for k in 0..<bins {
-                            running += magnitude[k]
-                            if running >= threshold { found = k; break }
-                        }
-                        rolloff[t] = frequency[found]
                     }
                 }
             }

@@ -33,6 +33,8 @@ final class YINPitchTracker {
     private let power: UnsafeMutablePointer<Float>
     private let difference: UnsafeMutablePointer<Double>
     private let normalized: UnsafeMutablePointer<Double>
+    /// Scratch: the running sum `Σ_{j≤k} d(j)` of the cumulative mean, `maxPeriod + 1`.
+    private let cumulative: UnsafeMutablePointer<Double>
     private let candidateCount: Int
 
     init(config: FeatureConfig) {
@@ -43,9 +45,9 @@ final class YINPitchTracker {
         maxPeriod = min(Int((sr / config.pitchMinFrequency).rounded(.up)), config.pitchFrameLength - 1)
         troughThreshold = config.pitchTroughThreshold
         transformLength = Self.fastLength(atLeast: config.pitchFrameLength + maxPeriod)
-        spectrumFFT = RealFFT(size: transformLength)
+        spectrumFFT = RealFFT(size: transformLength, planning: .measure)
         let half = transformLength / 2
-        halfFFT = RealFFT(size: half)
+        halfFFT = RealFFT(size: half, planning: .measure)
         sineTable = (0..<half).map { Float(sin(Double.pi * Double($0) / Double(half))) }
         cosineTable = (0..<half).map { Float(cos(Double.pi * Double($0) / Double(half))) }
         autocorrelation = .allocate(capacity: maxPeriod + 2)
@@ -53,6 +55,7 @@ final class YINPitchTracker {
         difference = .allocate(capacity: maxPeriod + 1)
         candidateCount = maxPeriod - minPeriod + 1
         normalized = .allocate(capacity: candidateCount)
+        cumulative = .allocate(capacity: maxPeriod + 1)
     }
 
     /// Smallest `2^a` or `3 · 2^a` (a ≥ 2) that is ≥ `minimum`: FFTW's fastest sizes, and `L/2` stays
@@ -71,6 +74,7 @@ final class YINPitchTracker {
         power.deallocate()
         difference.deallocate()
         normalized.deallocate()
+        cumulative.deallocate()
     }
 
     func track(_ samples: [Float]) -> PitchTrack {
@@ -96,33 +100,54 @@ final class YINPitchTracker {
     /// - odd lags: with `b[j] = P[j] − P[M−j]` and `s[j] = b[j]·sin(πj/M)` (antisymmetric, so its DFT
     ///   is imaginary), `cos((2m+1)θ) − cos((2m−1)θ) = −2·sin(2mθ)·sin θ` gives the recurrence
     ///   `L·r(2m+1) = L·r(2m−1) + 2·Im DFT(s)[m]`, started from
-    ///   `L·r(1) = P[0] − P[M] + Σ_{j≥1} b[j]·cos(πj/M)`.
+    ///   `L·r(1) = P[0] − P[M] + Σ_{j≥1} b[j]·cos(πj/M) = P[0] − P[M] + 2·Σ_{j≥1} P[j]·cos(πj/M)`.
     /// One FFT of `a + s` yields both (real part: `DFT(a)`, imaginary part: `DFT(s)`).
     private func autocorrelationFromPower() {
         let m = transformLength / 2
         let input = halfFFT.input
         let p0 = power[0], pm = power[m]
         input[0] = p0 + pm
-        // Four Double accumulators break the add-latency chain of the odd-lag start value.
-        var odd0 = Double(p0 - pm), odd1 = 0.0, odd2 = 0.0, odd3 = 0.0
+        var odd = Double(p0 - pm)
         sineTable.withUnsafeBufferPointer { sine in
             cosineTable.withUnsafeBufferPointer { cosine in
-                for j in 1..<m {
+                // a[j] + s[j] with a[j] = P[j] + P[M−j], s[j] = (P[j] − P[M−j])·sin(πj/M); eight bins per
+                // step, the mirrored ones loaded as a vector and reversed (the compiler does not
+                // vectorise the descending index by itself).
+                let powers = UnsafeRawPointer(power), sines = UnsafeRawPointer(sine.baseAddress!)
+                let output = UnsafeMutableRawPointer(input)
+                var j = 1
+                while j + 8 <= m {
+                    let forward = powers.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+                    let descending = powers.loadUnaligned(fromByteOffset: 4 * (m - j - 7), as: SIMD8<Float>.self)
+                    let mirrored = SIMD8<Float>(descending[7], descending[6], descending[5], descending[4],
+                                                descending[3], descending[2], descending[1], descending[0])
+                    let sines8 = sines.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+                    output.storeBytes(of: (forward + mirrored) + (forward - mirrored) * sines8, toByteOffset: 4 * j, as: SIMD8<Float>.self)
+                    j += 8
+                }
+                while j < m {
                     let forward = power[j], mirrored = power[m - j]
                     input[j] = (forward + mirrored) + (forward - mirrored) * sine[j]
+                    j += 1
                 }
-                var j = 1
-                while j + 3 < m {
-                    odd0 += Double((power[j] - power[m - j]) * cosine[j])
-                    odd1 += Double((power[j + 1] - power[m - j - 1]) * cosine[j + 1])
-                    odd2 += Double((power[j + 2] - power[m - j - 2]) * cosine[j + 2])
-                    odd3 += Double((power[j + 3] - power[m - j - 3]) * cosine[j + 3])
-                    j += 4
+                // Σ_{j≥1} b[j]·cos(πj/M) = 2·Σ_{j≥1} P[j]·cos(πj/M), since cos(π(M−j)/M) = −cos(πj/M):
+                // sixteen Float lanes of contiguous loads (vectorisable), each summing ≤ M/16
+                // products, then combined in Double. The lanes' rounding (~1e-7 of the terms) stays
+                // below the FFT's own float32 error.
+                var lanes = SIMD16<Float>()
+                let cosines = UnsafeRawPointer(cosine.baseAddress!)
+                j = 1
+                while j + 16 <= m {
+                    lanes += powers.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self)
+                        * cosines.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self)
+                    j += 16
                 }
-                while j < m { odd0 += Double((power[j] - power[m - j]) * cosine[j]); j += 1 }
+                var sum = 0.0
+                for lane in 0..<16 { sum += Double(lanes[lane]) }
+                while j < m { sum += Double(power[j] * cosine[j]); j += 1 }
+                odd += 2 * sum
             }
         }
-        var odd = (odd0 + odd1) + (odd2 + odd3)
         halfFFT.execute()
         let scale = 1.0 / Double(transformLength)
         let lastPair = (maxPeriod + 1) / 2
@@ -157,10 +182,27 @@ final class YINPitchTracker {
             energy += difference[k]
             let d = 2 * (r0 - autocorrelation[k]) - (k >= 2 ? energy : 0)
             runningSum += d
-            if k >= minPeriod {
-                // d / (runningSum/k + tiny), with one division instead of two.
-                normalized[k - minPeriod] = d * Double(k) / (runningSum + Double(k) * Double.leastNormalMagnitude)
-            }
+            difference[k] = d
+            cumulative[k] = runningSum
+        }
+        // d / (runningSum/k + tiny) with one division instead of two, in a separate branch-free pass
+        // (vectorisable: the divisions no longer sit on the running sum's dependency chain).
+        let tiny = Double.leastNormalMagnitude
+        var k = minPeriod
+        let differences = UnsafeRawPointer(difference), sums = UnsafeRawPointer(cumulative)
+        let output = UnsafeMutableRawPointer(normalized)
+        var lags = SIMD4<Double>(0, 1, 2, 3) + Double(k)
+        while k + 4 <= maxPeriod + 1 {
+            let d = differences.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self)
+            let sum = sums.loadUnaligned(fromByteOffset: 8 * k, as: SIMD4<Double>.self)
+            output.storeBytes(of: d * lags / (sum + lags * tiny), toByteOffset: 8 * (k - minPeriod), as: SIMD4<Double>.self)
+            lags += 4
+            k += 4
+        }
+        while k <= maxPeriod {
+            let kk = Double(k)
+            normalized[k - minPeriod] = difference[k] * kk / (cumulative[k] + kk * tiny)
+            k += 1
         }
 
         // First trough below the threshold, else the global minimum.

@@ -24,8 +24,23 @@ enum ZeroCrossingRate {
                 for t in 0..<frameCount {
                     // Frame t covers padded indices [t·hop, t·hop + length).
                     let frame = base + t * framing.hopLength
+                    // Sixteen neighbour pairs per step: XOR of 0/1 flags, summed in UInt8 lanes
+                    // (at most 255 steps of ≤ 1 per lane before widening, so no wrap-around).
                     var crossings = 0
-                    for j in 1..<length { crossings &+= Int(frame[j] ^ frame[j - 1]) }
+                    var j = 1
+                    while j + 16 <= length {
+                        var lanes = SIMD16<UInt8>()
+                        var steps = 0
+                        while j + 16 <= length && steps < 255 {
+                            let current = UnsafeRawPointer(frame + j).loadUnaligned(as: SIMD16<UInt8>.self)
+                            let previous = UnsafeRawPointer(frame + j - 1).loadUnaligned(as: SIMD16<UInt8>.self)
+                            lanes &+= current ^ previous
+                            j += 16
+                            steps += 1
+                        }
+                        for lane in 0..<16 { crossings &+= Int(lanes[lane]) }
+                    }
+                    while j < length { crossings &+= Int(frame[j] ^ frame[j - 1]); j += 1 }
                     result[t] = Float(crossings) / Float(length)
                 }
             }

@@ -47,6 +47,19 @@ let extractor: FeatureExtractor
 do { extractor = try FeatureExtractor() } catch { fatalError("default config invalid: \(error)") }
 var sink = 0.0  // keeps results observable so nothing is optimised away
 
+// With SER_BENCHMARK_PROFILE_RUNS=n: only run the pipeline (no formants) n times on each clip, print nothing
+// and exit. For instruction counting, whose counts are repeatable on a loaded machine:
+//   OPENBLAS_CORETYPE=Haswell SER_BENCHMARK_PROFILE_RUNS=3 valgrind --tool=callgrind FeatureBenchmark clip.f32
+// (valgrind cannot run AVX-512 code, hence the Haswell kernel.)
+if let runs = ProcessInfo.processInfo.environment["SER_BENCHMARK_PROFILE_RUNS"].flatMap(Int.init) {
+    for path in CommandLine.arguments.dropFirst() {
+        let samples = readClip(path)
+        for _ in 0..<runs { sink += Double(extractor.analyze(samples, includeFormants: false).mfcc.values.last ?? 0) }
+    }
+    if sink.isNaN { print("# NaN in results") }
+    exit(0)
+}
+
 for path in CommandLine.arguments.dropFirst() {
     let samples = readClip(path)
     let seconds = Double(samples.count) / Double(extractor.config.sampleRate)
