@@ -92,6 +92,9 @@ public final class ModelRegistry: Sendable {
                     guard model.name == name, model.version == String(version) else {
                         throw .inconsistent(file: path, reason: "the manifest says \(model.name):\(model.version) but the file is at \(name)/\(version)/")
                     }
+                    // Warm up here, off the request path: the first session builds the filterbanks and
+                    // plans the FFTs, so the first request after a (re)load is as fast as the rest.
+                    model.withSession { _ in }
                     next.models[name, default: [:]][version] = model
                     next.fingerprints[id] = fingerprint
                     report.loaded.append(id)
