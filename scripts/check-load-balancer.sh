@@ -50,10 +50,11 @@ socks = [socket.socket() for _ in range(3)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
 
+pid_ser_1=''  # set by start_replica (printf -v)
 start_replica() {  # name port
   SER_HOST=127.0.0.1 SER_PORT=$2 SER_MODELS=$models SER_LOG_FORMAT=logfmt SER_DRAIN_TIMEOUT=25 OPENBLAS_NUM_THREADS=1 \
     "$binary" >> "$work/$1.log" 2>&1 &
-  eval "pid_${1//-/_}=$!"
+  printf -v "pid_${1//-/_}" %s "$!"
   pids+=("$!")
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$2/v2/health/ready" >/dev/null && return 0; sleep 0.1; done
   fail "$1 not ready"

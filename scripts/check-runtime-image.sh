@@ -106,7 +106,7 @@ fi
 chroot "$root" ldd /usr/local/bin/ser-server > "$work/ldd" 2>&1 || true
 if grep -q "not found" "$work/ldd"; then cat "$work/ldd"; fail "libraries missing in the runtime root"; fi
 echo "ldd in the runtime root: $(grep -c '=>' "$work/ldd") libraries resolved, none missing"
-echo "runtime root size: $(du -sh --exclude=proc "$root" | cut -f1) (minbase $(du -sh "$base" | cut -f1)); apt lists removed: $([ -z "$(ls -A "$root/var/lib/apt/lists" 2>/dev/null | grep -v -e partial -e lock)" ] && echo yes || echo no)"
+echo "runtime root size: $(du -sh --exclude=proc "$root" | cut -f1) (minbase $(du -sh "$base" | cut -f1)); apt lists removed: $(find "$root/var/lib/apt/lists" -maxdepth 1 -type f ! -name lock | grep -q . && echo no || echo yes)"
 
 step "4. start ${RUNTIME_ENTRYPOINT[*]} as PID 1, user $RUNTIME_USER, read-only root, loopback-only network"
 uid=${RUNTIME_USER%%:*}; gid=${RUNTIME_USER#*:}; [ "$gid" != "$RUNTIME_USER" ] || gid=$uid
