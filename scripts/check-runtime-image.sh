@@ -45,7 +45,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-eval "$(python3 scripts/dockerfile-plan.py Dockerfile)"
+dockerfile=${DOCKERFILE:-Dockerfile}  # another file only to test this check itself
+eval "$(python3 scripts/dockerfile-plan.py "$dockerfile")"
 [ "$RUNTIME_BASE" = "debian:bookworm-slim" ] || fail "runtime base is $RUNTIME_BASE; this check builds debian bookworm"
 
 step "1. build: $BUILD_COMMAND --scratch-path .build-container"
@@ -104,7 +105,7 @@ if ! find "$root$models_dir" -name model.safetensors | grep -q .; then
   python3 scripts/make-test-model.py "$root$models_dir" >/dev/null
 fi
 chroot "$root" ldd /usr/local/bin/ser-server > "$work/ldd" 2>&1 || true
-if grep -q "not found" "$work/ldd"; then cat "$work/ldd"; fail "libraries missing in the runtime root"; fi
+if grep -q "not found" "$work/ldd"; then grep "not found" "$work/ldd"; fail "libraries missing in the runtime root"; fi
 echo "ldd in the runtime root: $(grep -c '=>' "$work/ldd") libraries resolved, none missing"
 echo "runtime root size: $(du -sh --exclude=proc "$root" | cut -f1) (minbase $(du -sh "$base" | cut -f1)); apt lists removed: $(find "$root/var/lib/apt/lists" -maxdepth 1 -type f ! -name lock | grep -q . && echo no || echo yes)"
 
