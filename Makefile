@@ -7,11 +7,13 @@ PORT ?= 8080
 MODELS ?= Models
 PYTHON := .venv/bin/python
 
-.PHONY: run test setup setup-runtime build release check-spec clean help
+.PHONY: run test setup setup-runtime build release check-spec check-deploy check-container check-lb measure-resources clean help
 
 help:
 	@echo "make run    build and run ser-server on port $(PORT) with $(MODELS)/"
-	@echo "make test   run the whole test suite (Swift tests + API conformance checks)"
+	@echo "make test   run the whole test suite (Swift tests + API conformance checks + deployment lint)"
+	@echo "make check-container  rebuild the Dockerfile's runtime stage without Docker and serve from it (root, ~3 min)"
+	@echo "make check-lb         two replicas behind the compose stack's HAProxy config on loopback (~1 min)"
 
 setup-runtime:
 	@scripts/setup.sh --runtime
@@ -33,9 +35,25 @@ build: setup
 test: build
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory check-spec
+	@$(MAKE) --no-print-directory check-deploy
 
 check-spec:
 	$(PYTHON) -m openapi_spec_validator openapi.yaml
 
+# Container and deployment (docs/deployment.md). check-deploy is static and takes seconds, so it is
+# part of `make test`; check-container (debootstrap + a release build) and check-lb are run by hand
+# or by a CI that has the time (timings in docs/deployment.md).
+check-deploy:
+	scripts/lint-deploy.sh
+
+check-container: setup
+	scripts/check-runtime-image.sh
+
+check-lb: setup
+	scripts/check-load-balancer.sh
+
+measure-resources: release
+	scripts/measure-resources.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-container

@@ -1,4 +1,4 @@
-import CMicroHTTPD
+import CMicroHTTPD  // defines sockaddr.sa_family as Swift sees it; without it release builds fail (MemberImportVisibility)
 #if canImport(Glibc)
 import Glibc
 #endif
