@@ -1,11 +1,12 @@
 import Foundation
 import HTTPServer
 import Logging
+import Synchronization
 import Testing
 import TestSupport
 
 /// The libmicrohttpd transport, driven over real sockets on loopback.
-@Suite("HTTP server on a loopback port")
+@Suite("HTTP server on a loopback port", .timeLimit(.minutes(2)))
 struct HTTPServerTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
@@ -108,20 +109,36 @@ struct HTTPServerTests {
     }
 
     /// Shutdown stops accepting but lets a request that is being handled finish.
-    @Test func shutdownWaitsForInFlightRequests() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func shutdownWaitsForInFlightRequests() throws {
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), logger: Self.logger) { request in
             usleep(400_000)
             return HTTPServerTests.echo(request)
         }
         try server.start()
         let base = "http://127.0.0.1:\(server.port)"
-        let slow = Task { try await HTTPClient.send("GET", "\(base)/slow") }
-        while server.inFlightRequests == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        // The slow request runs on its own thread with curl, independent of the test runner's
+        // cooperative pool, which other suites' synchronous work can keep busy.
+        let reply = Mutex<(status: Int, body: String)?>(nil)
+        let failure = Mutex<String?>(nil)
+        let thread = Thread {
+            do {
+                let result = try HTTPClient.curl("GET", "\(base)/slow", arguments: ["-D", "-"])
+                reply.withLock { $0 = result }
+            } catch {
+                failure.withLock { $0 = "\(error)" }
+            }
+        }
+        thread.start()
+        let deadline = Date().addingTimeInterval(20)
+        while server.inFlightRequests == 0, failure.withLock({ $0 }) == nil, Date() < deadline { usleep(2000) }
+        try #require(server.inFlightRequests > 0, "the request never reached the server: \(failure.withLock { $0 } ?? "timed out")")
         let abandoned = server.shutdown(gracePeriod: Duration.seconds(5))
         #expect(abandoned == 0)
-        let reply = try await slow.value
-        #expect(reply.status == 200)
-        #expect(reply.header("Connection")?.lowercased() == "close")
-        await #expect(throws: (any Error).self) { try await HTTPClient.send("GET", "\(base)/after") }
+        while reply.withLock({ $0 }) == nil, failure.withLock({ $0 }) == nil, Date() < deadline { usleep(2000) }
+        let result = try #require(reply.withLock { $0 }, "no reply: \(failure.withLock { $0 } ?? "timed out")")
+        #expect(result.status == 200)
+        #expect(result.body.lowercased().contains("connection: close"))
+        #expect(throws: (any Error).self) { try HTTPClient.curl("GET", "\(base)/after", arguments: ["--max-time", "5", "--fail"]) }
     }
 }

@@ -4,7 +4,7 @@ import TestSupport
 
 /// schemathesis, from the spec alone, generates requests for every operation and checks every
 /// response (status, schema, headers) of a live ser-server against openapi.yaml.
-@Suite("API conformance with schemathesis", .serialized)
+@Suite("API conformance with schemathesis", .serialized, .timeLimit(.minutes(5)))
 struct APIConformanceTests {
     static var schemathesis: String? {
         let path = SharedData.repositoryRoot.appendingPathComponent(".venv/bin/schemathesis").path

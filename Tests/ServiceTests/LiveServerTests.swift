@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// The real `ser-server` executable on a loopback port, driven by real HTTP requests.
-@Suite("ser-server process on loopback", .serialized)
+@Suite("ser-server process on loopback", .serialized, .timeLimit(.minutes(3)))
 struct LiveServerTests {
     static func modelsDirectory(versions: [Int] = [1]) throws -> URL {
         let directory = TinyModel.temporaryDirectory()

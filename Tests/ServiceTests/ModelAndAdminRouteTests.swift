@@ -92,7 +92,8 @@ struct ModelAndAdminRouteTests {
     }
 
     /// With one slot and no queue, a second concurrent prediction is refused with 503 + Retry-After.
-    @Test func overloadIsRefusedWith503AndRetryAfter() throws {
+    @Test(.timeLimit(.minutes(2)))
+    func overloadIsRefusedWith503AndRetryAfter() throws {
         let fixture = try ServiceFixture(configuration: ServiceConfiguration(maxConcurrentPredictions: 1, maxQueuedPredictions: 0))
         let long = try ServiceFixture.speechWAV(seconds: 60)
         let short = try ServiceFixture.speechWAV(seconds: 1)
@@ -112,7 +113,7 @@ struct ModelAndAdminRouteTests {
         #expect(refused.status == 503)
         #expect(refused.header("Retry-After") == "1")
         #expect(ServiceFixture.errorCode(refused) == "unavailable")
-        while firstStatus.withLock({ $0 }) == nil { usleep(5000) }
+        while firstStatus.withLock({ $0 }) == nil, Date() < deadline { usleep(5000) }
         #expect(firstStatus.withLock { $0 } == 200)
         let text = String(decoding: fixture.respond("GET", "/metrics").body, as: UTF8.self)
         #expect(text.contains("ser_queue_rejections_total 1"))
