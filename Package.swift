@@ -53,8 +53,9 @@ let package = Package(
         .executableTarget(
             name: "SERTrain",
             dependencies: [
-                "AudioDecoding", "LinearAlgebra",
+                "AudioDecoding", "LinearAlgebra", "Training", "ModelRegistry", "Features", "NeuralNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -72,6 +73,8 @@ let package = Package(
         // windowed analysis, and the hot-reloading registry of Models/<name>/<version>/.
         .target(name: "ModelRegistry", dependencies: ["Features", "NeuralNet", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
+        .target(name: "Training", dependencies: ["ModelRegistry", "NeuralNet", "Features", "AudioDecoding", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
     ]
 )
 
