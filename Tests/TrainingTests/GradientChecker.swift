@@ -29,7 +29,7 @@ struct GradientChecker {
         prepare(network)
         let shape = try network.inputShape(time: time)
         var input = BatchTensor(shape: shape, batch: batch, values: (0..<(batch * shape.count)).map { _ in random.nextNormal() })
-        let dropoutSeed = random.derived(99)
+        let dropoutSeed = SeededGenerator(seed: seed, streams: 99)
         func forward(_ x: BatchTensor) -> BatchTensor {
             var r = dropoutSeed
             return network.forward(x, mode: mode, random: &r)
