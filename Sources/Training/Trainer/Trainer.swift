@@ -37,8 +37,10 @@ public final class Trainer {
     }
 
     /// Trains on `trainIndices` (into the store), early-stopping on `validationIndices`.
+    /// - Parameter stopAfterEpoch: end the run after this epoch as if interrupted (its checkpoint is
+    ///   written), e.g. to split a long run across sessions; `resume` continues it.
     public func train(trainIndices: [Int], validationIndices: [Int], checkpointDirectory: URL? = nil, resume: Bool = false,
-                      progress: ProgressReporter) throws -> Outcome {
+                      stopAfterEpoch: Int? = nil, progress: ProgressReporter) throws -> Outcome {
         BLAS.setThreadCount(config.blasThreads)
         let labels = config.labelMap.labels
         var random = SeededGenerator(seed: config.seed, streams: 3)
@@ -79,6 +81,7 @@ public final class Trainer {
         let runStart = clock.now
         while state.epoch < config.epochs {
             if config.earlyStoppingPatience > 0 && state.epochsSinceBest >= config.earlyStoppingPatience { break }
+            if let stopAfterEpoch, state.epoch >= stopAfterEpoch { break }
             let epoch = state.epoch + 1
             let epochStart = clock.now
             var order = trainIndices
