@@ -40,7 +40,7 @@ struct TrainModelCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(TrainingConfig()), as: UTF8.self))
             return
         }
-        let trainingConfig = try config.map(ConfigFile.load) ?? TrainingConfig()
+        let trainingConfig = try config.map { try TrainingConfig.load(contentsOfFile: $0) } ?? TrainingConfig()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "ser-train")
         let command = CommandLine.arguments.joined(separator: " ")

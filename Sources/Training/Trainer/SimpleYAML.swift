@@ -3,10 +3,10 @@ import Foundation
 /// A small YAML subset reader for configuration files: block mappings and sequences by indentation,
 /// flow sequences `[a, b]` and mappings `{k: v}` of scalars, plain/quoted scalars (numbers, booleans,
 /// null, strings) and `#` comments. Anchors, multi-line strings and tags are not supported.
-enum SimpleYAML {
+public enum SimpleYAML {
     struct Line { var indent: Int; var text: String }
 
-    static func parse(_ text: String) throws -> Any {
+    public static func parse(_ text: String) throws -> Any {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { raw -> Line? in
             let stripped = stripComment(String(raw))
             guard !stripped.trimmingCharacters(in: .whitespaces).isEmpty, stripped != "---" else { return nil }
@@ -44,7 +44,7 @@ enum SimpleYAML {
         var mapping: [String: Any] = [:]
         while i < lines.count, lines[i].indent == indent {
             let line = lines[i].text
-            guard let colon = keyColon(line) else { throw ValidationErrorMessage("YAML: expected `key: value`, got `\(line)`") }
+            guard let colon = keyColon(line) else { throw TrainingError.invalidConfiguration("YAML: expected `key: value`, got `\(line)`") }
             let key = unquote(String(line[..<colon]).trimmingCharacters(in: .whitespaces))
             let rest = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
             i += 1
