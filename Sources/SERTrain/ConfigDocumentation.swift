@@ -6,7 +6,7 @@ enum ConfigDocumentation {
       label_map                labels, corpus-label map, dropped labels (call-centre 7 classes)
       feature_config           FeatureConfig of the front end (16 kHz, 64 mel, 25/10 ms)
       features, layout         input rows (log_mel, pitch, voicing, energy) and layout (channels_by_time)
-      window_seconds           training crop and service scoring window (3.0)
+      window_seconds           service scoring window (6.0); crop_seconds training crop (3.0)
       layers                   network layers after the input (compact conv1d CNN + attentive pooling)
       epochs, batch_size       30, 32
       optimizer                adam | adamw (adamw); weight_decay (0.05)

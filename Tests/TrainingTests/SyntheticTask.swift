@@ -16,6 +16,7 @@ enum SyntheticTask {
         config.featureConfig.mfccCount = 8
         config.features = [.logMel]
         config.windowSeconds = 0.3  // 31 frames
+        config.cropSeconds = 0.3
         config.layers = [
             .conv1d(ConvolutionSpec(outChannels: 8, kernelSize: [3], padding: [1], bias: false)),
             .batchNorm(BatchNormSpec()), .activation(.relu),

@@ -9,7 +9,7 @@ import Testing
         #expect(config == TrainingConfig())
         try config.validate()
         #expect(config.networkSpec.inputShape == [67, nil])
-        #expect(config.windowFrames == 301)
+        #expect(config.windowFrames == 601 && config.cropFrames == 301)
     }
 
     @Test func defaultConfigRoundTripsThroughJSON() throws {

@@ -6,7 +6,7 @@ import NeuralNet
 ///
 /// Per example (all choices from `SeededGenerator(seed:, streams: epoch, example)`, so a batch's
 /// content does not depend on which thread builds it or on a resume): telephone or clean version,
-/// a random crop of `windowFrames` (shorter clips are tiled from a random phase), a random gain in
+/// a random crop of `cropFrames` (shorter clips are tiled from a random phase), a random gain in
 /// dB added to the log-mel and energy rows, normalisation `(x − mean) / std` exactly as
 /// `InputAssembler`, then SpecAugment time and frequency masks set to 0 (the normalised mean).
 public struct BatchAssembler: Sendable {
@@ -40,8 +40,8 @@ public struct BatchAssembler: Sendable {
     public var exampleShape: ActivationShape {
         let rows = mean.count
         return config.layout == .image
-            ? .planes(channels: 1, height: rows, width: config.windowFrames)
-            : .channels(channels: rows, time: config.windowFrames)
+            ? .planes(channels: 1, height: rows, width: config.cropFrames)
+            : .channels(channels: rows, time: config.cropFrames)
     }
 
     /// One batch of the utterances at `indices` (into the store) for `epoch`; `positions` are the
@@ -49,7 +49,7 @@ public struct BatchAssembler: Sendable {
     public func batch(indices: [Int], positions: [Int], epoch: Int) -> (input: BatchTensor, labels: [Int]) {
         let shape = exampleShape
         var values = [Float](repeating: 0, count: indices.count * shape.count)
-        let width = config.windowFrames
+        let width = config.cropFrames
         var labels: [Int] = []
         for (slot, (index, position)) in zip(indices, positions).enumerated() {
             var random = SeededGenerator(seed: config.seed, streams: 1, UInt64(epoch), UInt64(position))

@@ -27,10 +27,15 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var features: [ModelInputSpec.Feature] = [.logMel, .pitch, .voicing, .energy]
     /// `channels_by_time` (`[rows, T]`, conv1d) or `image` (`[1, rows, T]`, conv2d).
     public var layout = ModelInputSpec.Layout.channelsByTime
-    /// Training crop length and the service's scoring window, seconds. Longer clips are cropped at a
-    /// random offset; shorter ones are tiled (repeated) to the length, so pooling sees the clip's own
+    /// The service's scoring window, seconds (`ModelInputSpec.windowSeconds`): audio longer than this is
+    /// scored in equal windows of at most this length. Long enough that an utterance of the training
+    /// corpora is one window (splitting a 3.6 s clip into two 1.8 s halves, one mostly silence, costs
+    /// accuracy); the network pools over any length.
+    public var windowSeconds = 6.0
+    /// Training crop length, seconds: all examples of a batch have this length. Longer clips are cropped
+    /// at a random offset; shorter ones are tiled (repeated) to it, so pooling sees the clip's own
     /// statistics rather than padding.
-    public var windowSeconds = 3.0
+    public var cropSeconds = 3.0
 
     // MARK: Architecture
 
@@ -133,16 +138,21 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         return NetworkSpec(inputShape: layout == .image ? [1, rows, nil] : [rows, nil], layers: layers)
     }
 
-    /// Frames of one training window.
+    /// Frames of one scoring window.
     public var windowFrames: Int {
         featureConfig.frameCount(sampleCount: Int(windowSeconds * Double(featureConfig.sampleRate)))
+    }
+
+    /// Frames of one training crop.
+    public var cropFrames: Int {
+        featureConfig.frameCount(sampleCount: Int(cropSeconds * Double(featureConfig.sampleRate)))
     }
 
     // MARK: Codable with defaults
 
     enum CodingKeys: String, CodingKey {
         case name, version, manifest, labelMap = "label_map", featureConfig = "feature_config", features, layout
-        case windowSeconds = "window_seconds", layers, epochs, batchSize = "batch_size", optimizer
+        case windowSeconds = "window_seconds", cropSeconds = "crop_seconds", layers, epochs, batchSize = "batch_size", optimizer
         case learningRate = "learning_rate", minimumLearningRate = "minimum_learning_rate", schedule
         case warmupEpochs = "warmup_epochs", stepEpochs = "step_epochs", stepGamma = "step_gamma"
         case weightDecay = "weight_decay", labelSmoothing = "label_smoothing", classWeighting = "class_weighting"
@@ -164,6 +174,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         features = try value(.features, features)
         layout = try value(.layout, layout)
         windowSeconds = try value(.windowSeconds, windowSeconds)
+        cropSeconds = try value(.cropSeconds, cropSeconds)
         layers = try value(.layers, Self.defaultLayers(labels: labelMap.labels.count))
         epochs = try value(.epochs, epochs)
         batchSize = try value(.batchSize, batchSize)
@@ -198,13 +209,13 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         func fail(_ reason: String) -> TrainingError { .invalidConfiguration(reason) }
         guard epochs > 0, batchSize > 0 else { throw fail("epochs and batch_size must be positive") }
         guard learningRate > 0, minimumLearningRate >= 0 else { throw fail("learning rates must be positive") }
-        guard windowSeconds > 0 else { throw fail("window_seconds must be positive") }
+        guard windowSeconds > 0, cropSeconds > 0 else { throw fail("window_seconds and crop_seconds must be positive") }
         guard (0...1).contains(telephoneProbability) else { throw fail("telephone_probability must be in [0, 1]") }
         guard labelSmoothing >= 0, labelSmoothing < 1 else { throw fail("label_smoothing must be in [0, 1)") }
         guard folds == 0 || folds >= 2 else { throw fail("folds must be 0 or at least 2") }
         guard labelMap.validationErrors().isEmpty else { throw fail("label_map: \(labelMap.validationErrors())") }
         do {
-            let shape = try networkSpec.shapes(time: windowFrames).last!
+            let shape = try networkSpec.shapes(time: cropFrames).last!
             guard shape == .vector(features: labelMap.labels.count) else {
                 throw fail("the network outputs \(shape), expected \(labelMap.labels.count) logits")
             }
