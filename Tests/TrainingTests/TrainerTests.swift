@@ -27,8 +27,8 @@ import Testing
             trainIndices: train, validationIndices: validation,
             progress: ProgressReporter(title: "synthetic", logger: logger, interactive: false))
         #expect(outcome.history.count == 8)
-        #expect(outcome.history.last!.trainingLoss < 0.6 * outcome.history.first!.trainingLoss,
-                "loss \(outcome.history.map(\.trainingLoss))")
+        #expect(outcome.history.last!.trainLoss < 0.6 * outcome.history.first!.trainLoss,
+                "loss \(outcome.history.map(\.trainLoss))")
         #expect(outcome.bestValidationUA >= 0.9, "validation UA \(outcome.bestValidationUA) (chance 0.5)")
         #expect(outcome.temperature > 0.05 && outcome.temperature < 20)
     }
@@ -50,7 +50,7 @@ import Testing
         let resumed = try trainer(config, store, train: train).train(
             trainIndices: train, validationIndices: validation, checkpointDirectory: directory, resume: true,
             progress: ProgressReporter(title: "second half", logger: logger, interactive: false))
-        #expect(resumed.history.map(\.trainingLoss) == straight.history.map(\.trainingLoss))
+        #expect(resumed.history.map(\.trainLoss) == straight.history.map(\.trainLoss))
         #expect(resumed.history.map(\.validationUA) == straight.history.map(\.validationUA))
         #expect(resumed.parameters == straight.parameters)
         let saved = try Checkpoint.read(from: directory)

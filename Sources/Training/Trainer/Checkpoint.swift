@@ -16,14 +16,6 @@ public struct Checkpoint: Codable, Sendable, Equatable {
     public var epochsSinceBest: Int
     public var history: [EpochRecord]
 
-    public struct EpochRecord: Codable, Sendable, Equatable {
-        public var epoch: Int
-        public var trainingLoss: Double
-        public var validationUA: Double
-        public var validationWA: Double
-        public var learningRate: Float
-        public var seconds: Double
-    }
 
     static let tensorFile = "checkpoint.safetensors"
     static let stateFile = "checkpoint.json"

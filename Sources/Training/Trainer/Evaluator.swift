@@ -72,24 +72,13 @@ public struct Evaluator {
         return exponentials.map { $0 / total }
     }
 
-    /// The temperature in [0.05, 20] minimising the negative log-likelihood of `labels` (golden-section
-    /// search on log T; the NLL is unimodal in T for fixed logits).
-    public static func fitTemperature(_ windows: [[(logits: [Float], frames: Int)]], labels: [Int]) -> Double {
-        func nll(_ logT: Double) -> Double {
-            var total = 0.0
-            for (w, label) in zip(windows, labels) {
-                total -= log(max(Double(probabilities(w, temperature: exp(logT))[label]), 1e-12))
-            }
-            return total / Double(max(labels.count, 1))
-        }
-        var (a, b) = (log(0.05), log(20.0))
-        let ratio = (5.0.squareRoot() - 1) / 2
-        var c = b - ratio * (b - a), d = a + ratio * (b - a)
-        var (fc, fd) = (nll(c), nll(d))
-        for _ in 0..<40 {
-            if fc < fd { b = d; d = c; fd = fc; c = b - ratio * (b - a); fc = nll(c) }
-            else { a = c; c = d; fc = fd; d = a + ratio * (b - a); fd = nll(d) }
-        }
-        return exp((a + b) / 2)
+    /// One logit vector per clip for temperature fitting: the frame-weighted mean of its windows'
+    /// logits (the logits themselves for the usual single-window clip).
+    public static func clipLogits(_ windows: [(logits: [Float], frames: Int)]) -> [Float] {
+        if windows.count == 1 { return windows[0].logits }
+        var sum = [Float](repeating: 0, count: windows[0].logits.count)
+        let total = Float(windows.reduce(0) { $0 + $1.frames })
+        for (logits, frames) in windows { for k in sum.indices { sum[k] += logits[k] * Float(frames) / total } }
+        return sum
     }
 }

@@ -8,7 +8,7 @@ import Synchronization
 
 /// The un-augmented, un-normalised network inputs (`InputAssembler.assemble(..., normalize: false)`,
 /// `[rows, frames]`) of every utterance, clean and through the `TelephoneChannel`: computed once
-/// (decode → resample to the model rate → assemble), on all cores, and shared by every fold and epoch.
+/// (decode → resample to the model rate → `RecordingCleanup` → [telephone channel] → assemble), on all cores, and shared by every fold and epoch.
 /// Training-time augmentation then works on these matrices (crop, gain, SpecAugment), which keeps the
 /// per-batch data work far below the maths.
 public final class FeatureStore: Sendable {
@@ -25,7 +25,7 @@ public final class FeatureStore: Sendable {
 
     /// Computes the inputs of `utterances` with `threads` workers, each with its own extractor.
     public static func compute(_ utterances: [Utterance], featureConfig: FeatureConfig, input: ModelInputSpec,
-                               telephone: Bool, threads: Int, logger: Logger) throws -> FeatureStore {
+                               cleanup: RecordingCleanup?, telephone: Bool, threads: Int, logger: Logger) throws -> FeatureStore {
         let clock = ContinuousClock()
         let start = clock.now
         let results = Mutex<[Int: (Matrix, Matrix?)]>([:])
@@ -38,14 +38,15 @@ public final class FeatureStore: Sendable {
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
                 let extractor = try FeatureExtractor(config: featureConfig)
-                let channel = TelephoneChannel()
+                let channel = TelephoneChannel(sampleRate: featureConfig.sampleRate)
                 for index in stride(from: worker, to: utterances.count, by: workers) {
                     if failure.withLock({ $0 != nil }) { return }
-                    let samples = try loadSamples(utterances[index].path, sampleRate: featureConfig.sampleRate)
+                    var samples = try loadSamples(utterances[index].path, sampleRate: featureConfig.sampleRate)
+                    if let cleanup { samples = cleanup.apply(samples, sampleRate: featureConfig.sampleRate, seed: UInt64(index)) }
                     let cleanInput = InputAssembler.assemble(samples, extractor: extractor, spec: spec, normalize: false)
                     var telephoneInput: Matrix?
                     if telephone {
-                        let narrow = try channel.apply(samples, sampleRate: featureConfig.sampleRate)
+                        let narrow = channel.apply(samples)
                         telephoneInput = InputAssembler.assemble(narrow, extractor: extractor, spec: spec, normalize: false)
                     }
                     results.withLock { $0[index] = (cleanInput, telephoneInput) }

@@ -5,7 +5,7 @@ import NeuralNet
 /// Writes the registry model file of a finished run: the final checkpoint's best weights and the full
 /// manifest (labels, feature configuration, input spec with the training split's normalisation,
 /// temperature, provenance, metrics) to `<models>/<name>/<version>/model.safetensors`, plus the run's
-/// `report.json` beside it.
+/// `report.json` and `report.html` beside it.
 public enum ModelExporter {
     @discardableResult
     public static func export(runDirectory: URL, modelsDirectory: URL) throws -> URL {
@@ -23,9 +23,10 @@ public enum ModelExporter {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let file = directory.appendingPathComponent(ModelFile.fileName)
         try ModelFile.write(manifest: manifest, network: network, toFile: file.path)
-        let report = runDirectory.appendingPathComponent("report.json")
-        if FileManager.default.fileExists(atPath: report.path) {
-            let target = directory.appendingPathComponent("report.json")
+        for name in ["report.json", "report.html"] {
+            let report = runDirectory.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: report.path) else { continue }
+            let target = directory.appendingPathComponent(name)
             try? FileManager.default.removeItem(at: target)
             try FileManager.default.copyItem(at: report, to: target)
         }

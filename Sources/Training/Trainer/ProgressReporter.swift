@@ -31,9 +31,9 @@ public final class ProgressReporter: @unchecked Sendable {
         FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
     }
 
-    func epoch(_ record: Checkpoint.EpochRecord, epochs: Int, best: Bool) {
+    func epoch(_ record: EpochRecord, epochs: Int, best: Bool) {
         if interactive { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-        logger.info("\(title) epoch \(record.epoch)/\(epochs): loss \(String(format: "%.4f", record.trainingLoss)), val UA \(String(format: "%.2f", record.validationUA * 100))%, WA \(String(format: "%.2f", record.validationWA * 100))%, lr \(String(format: "%.2e", record.learningRate)), \(String(format: "%.1f", record.seconds)) s\(best ? " (best)" : "")")
+        logger.info("\(title) epoch \(record.epoch)/\(epochs): loss \(String(format: "%.4f", record.trainLoss)), val loss \(String(format: "%.4f", record.validationLoss)), val UA \(String(format: "%.2f", record.validationUA * 100))%, lr \(String(format: "%.2e", record.learningRate)), \(String(format: "%.1f", record.seconds)) s\(best ? " (best)" : "")")
     }
 
     static func clock(_ seconds: Double) -> String {

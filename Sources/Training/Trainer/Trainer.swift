@@ -22,7 +22,7 @@ public final class Trainer {
         /// The best epoch's weights.
         public var parameters: [String: Tensor]
         public var network: Network
-        public var history: [Checkpoint.EpochRecord]
+        public var history: [EpochRecord]
         public var bestEpoch: Int
         public var bestValidationUA: Double
         /// Fitted on the validation speakers (clean + telephone).
@@ -116,10 +116,10 @@ public final class Trainer {
                                loss: lossSum / Double(lossCount), validationUA: state.history.last?.validationUA,
                                elapsed: (clock.now - runStart).seconds)
             }
-            let scores = try evaluate(network: model.network(), inputs: validationInputs, labels: validationLabels)
-            let record = Checkpoint.EpochRecord(
-                epoch: epoch, trainingLoss: lossSum / Double(max(lossCount, 1)), validationUA: scores.unweightedAccuracy,
-                validationWA: scores.weightedAccuracy, learningRate: schedule.rate(at: max(state.step - 1, 0)),
+            let scores = try evaluate(network: model.network(), inputs: validationInputs, labels: validationLabels, temperature: 1)
+            let record = EpochRecord(
+                epoch: epoch, trainLoss: lossSum / Double(max(lossCount, 1)), validationLoss: scores.negativeLogLikelihood,
+                validationUA: scores.unweightedAverageRecall, learningRate: Double(schedule.rate(at: max(state.step - 1, 0))),
                 seconds: (clock.now - epochStart).seconds)
             state.epoch = epoch
             state.history.append(record)
@@ -139,21 +139,17 @@ public final class Trainer {
         }
         let network = try Network(spec: config.networkSpec, parameters: best)
         let evaluator = Evaluator(network: network, windowFrames: config.windowFrames, layout: config.layout)
-        let windows = try validationInputs.map { try evaluator.windowLogits($0) }
-        let temperature = windows.isEmpty ? 1 : Evaluator.fitTemperature(windows, labels: validationLabels)
+        let logits = try validationInputs.map { Evaluator.clipLogits(try evaluator.windowLogits($0)) }
+        let temperature = logits.isEmpty ? 1 : TemperatureScaling.fit(logits: logits, truth: validationLabels)
         return Outcome(parameters: best, network: network, history: state.history, bestEpoch: state.bestEpoch,
                        bestValidationUA: state.bestValidationUA, temperature: temperature)
     }
 
-    /// Scores of `network` on normalised `inputs`.
-    func evaluate(network: Network, inputs: [Matrix], labels: [Int]) throws -> ClassificationScores {
+    /// Metrics of `network` on normalised `inputs` at `temperature`.
+    func evaluate(network: Network, inputs: [Matrix], labels: [Int], temperature: Double) throws -> ClassificationMetrics {
         let evaluator = Evaluator(network: network, windowFrames: config.windowFrames, layout: config.layout)
-        var predictions: [Int] = []
-        for input in inputs {
-            let p = Evaluator.probabilities(try evaluator.windowLogits(input), temperature: 1)
-            predictions.append(p.indices.max { p[$0] < p[$1] }!)
-        }
-        return ClassificationScores(labels: labels, predictions: predictions, classes: config.labelMap.labels.count)
+        let probabilities = try inputs.map { Evaluator.probabilities(try evaluator.windowLogits($0), temperature: temperature) }
+        return ClassificationMetrics(labels: config.labelMap.labels, truth: labels, probabilities: probabilities)
     }
 }
 

@@ -37,6 +37,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// statistics rather than padding.
     public var cropSeconds = 3.0
 
+    /// Trim leading/trailing frames more than this many dB below a file's loudest frame before
+    /// computing features (0 = keep everything): see `RecordingCleanup`.
+    public var trimSilenceDecibels: Float = 50
+    /// White dither added to every training/evaluation recording, dBFS (null = none).
+    public var ditherDecibels: Float? = -75
+
     // MARK: Architecture
 
     /// The layers after the input (input shape follows from `features` and `layout`). The last layer
@@ -53,7 +59,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// `adam` (L2 weight decay in the gradient) or `adamw` (decoupled weight decay).
     public var optimizer = AdamOptimizer.Variant.adamw
     /// Peak learning rate.
-    public var learningRate: Float = 2e-3
+    public var learningRate: Float = 1e-3
     /// Final learning rate of the cosine schedule.
     public var minimumLearningRate: Float = 2e-5
     /// `cosine` (linear warm-up, then half cosine to `minimumLearningRate`) or `step`.
@@ -73,7 +79,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var gradientClipNorm: Float = 5
     /// Stop when validation UA has not improved for this many epochs (0 = never); the best epoch's
     /// weights are kept.
-    public var earlyStoppingPatience = 8
+    public var earlyStoppingPatience = 12
     /// Seed of every random choice: splits, initialisation, shuffling, augmentation, dropout.
     public var seed: UInt64 = 20_260_101
 
@@ -152,7 +158,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, version, manifest, labelMap = "label_map", featureConfig = "feature_config", features, layout
-        case windowSeconds = "window_seconds", cropSeconds = "crop_seconds", layers, epochs, batchSize = "batch_size", optimizer
+        case windowSeconds = "window_seconds", cropSeconds = "crop_seconds", trimSilenceDecibels = "trim_silence_db", ditherDecibels = "dither_db", layers, epochs, batchSize = "batch_size", optimizer
         case learningRate = "learning_rate", minimumLearningRate = "minimum_learning_rate", schedule
         case warmupEpochs = "warmup_epochs", stepEpochs = "step_epochs", stepGamma = "step_gamma"
         case weightDecay = "weight_decay", labelSmoothing = "label_smoothing", classWeighting = "class_weighting"
@@ -175,6 +181,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         layout = try value(.layout, layout)
         windowSeconds = try value(.windowSeconds, windowSeconds)
         cropSeconds = try value(.cropSeconds, cropSeconds)
+        trimSilenceDecibels = try value(.trimSilenceDecibels, trimSilenceDecibels)
+        ditherDecibels = c.contains(.ditherDecibels) ? try c.decodeIfPresent(Float.self, forKey: .ditherDecibels) : ditherDecibels
         layers = try value(.layers, Self.defaultLayers(labels: labelMap.labels.count))
         epochs = try value(.epochs, epochs)
         batchSize = try value(.batchSize, batchSize)

@@ -1,3 +1,4 @@
+import Features
 import Foundation
 import Logging
 import ModelRegistry
@@ -9,7 +10,7 @@ import NeuralNet
 /// speakers, evaluation on its unseen test speakers, clean and through the telephone channel, pooled
 /// and per corpus), then the final model on all speakers but a validation group, with its
 /// temperature fitted there. Writes `<output>/run.json` (what `ser-train export` needs) and
-/// `<output>/report.json`; checkpoints go to `<output>/fold-N/` and `<output>/final/`.
+/// `<output>/report.json` + `report.html`; checkpoints go to `<output>/fold-N/` and `<output>/final/`.
 public struct TrainingRun {
     public let config: TrainingConfig
     public let output: URL
@@ -22,46 +23,6 @@ public struct TrainingRun {
         self.output = output
         self.command = command
         self.logger = logger
-    }
-
-    /// Scores of one evaluation set.
-    public struct Scores: Codable, Sendable {
-        public var unweightedAccuracy: Double
-        public var weightedAccuracy: Double
-        public var count: Int
-        public var confusion: [[Int]]
-
-        init(_ s: ClassificationScores) {
-            unweightedAccuracy = s.unweightedAccuracy
-            weightedAccuracy = s.weightedAccuracy
-            count = s.count
-            confusion = s.confusion
-        }
-
-        enum CodingKeys: String, CodingKey { case unweightedAccuracy = "ua", weightedAccuracy = "wa", count = "n", confusion }
-    }
-
-    /// One fold's results on its test speakers.
-    public struct FoldResult: Codable, Sendable {
-        public var fold: Int
-        public var testSpeakers: [String]
-        public var validationSpeakers: [String]
-        public var bestEpoch: Int
-        public var epochsRun: Int
-        public var temperature: Double
-        /// Keys: `clean`, `telephone`, `clean/<corpus>`, `telephone/<corpus>`.
-        public var scores: [String: Scores]
-    }
-
-    /// Mean and population standard deviation over folds.
-    public struct Spread: Codable, Sendable {
-        public var mean: Double
-        public var std: Double
-        init(_ values: [Double]) {
-            let average = values.reduce(0, +) / Double(max(values.count, 1))
-            mean = average
-            std = (values.map { ($0 - average) * ($0 - average) }.reduce(0, +) / Double(max(values.count, 1))).squareRoot()
-        }
     }
 
     /// What `run.json` holds: everything the exporter needs besides the final weights.
@@ -81,18 +42,26 @@ public struct TrainingRun {
         let manifestURL = URL(fileURLWithPath: config.manifest)
         let utterances = try ManifestReader.read(contentsOf: manifestURL, labelMap: config.labelMap, logger: logger).labelled
         logger.info("\(utterances.count) labelled files, \(utterances.speakers.count) speakers from \(config.manifest)")
-        let store = try FeatureStore.compute(utterances, featureConfig: config.featureConfig, input: config.inputSpec,
+        let cleanup = config.trimSilenceDecibels > 0 || config.ditherDecibels != nil
+            ? RecordingCleanup(trimDecibels: config.trimSilenceDecibels, ditherDecibels: config.ditherDecibels) : nil
+        let store = try FeatureStore.compute(utterances, featureConfig: config.featureConfig, input: config.inputSpec, cleanup: cleanup,
                                              telephone: config.telephoneProbability > 0, threads: config.featureThreads,
                                              logger: logger)
         let indexBySpeaker = Dictionary(grouping: utterances.indices, by: { utterances[$0].speaker })
         func indices(_ speakers: [String]) -> [Int] { speakers.flatMap { indexBySpeaker[$0] ?? [] }.sorted() }
 
-        var folds: [FoldResult] = []
-        var pooled: [String: ClassificationScores] = [:]
+        // Cross-validation: per fold and evaluation set (`clean`, `telephone`, `clean/<corpus>`, ...)
+        // the metrics on the fold's unseen test speakers.
+        let labels = config.labelMap.labels
+        var splits: [SpeakerSplit] = []
+        var foldMetrics: [[String: ClassificationMetrics]] = []
+        var histories: [TrainingHistory] = []
+        var temperatures: [Double] = []
+        var pooled: [String: (truth: [Int], probabilities: [[Float]])] = [:]
         if config.folds >= 2 {
             for split in SpeakerSplit.kFold(utterances, folds: config.folds, seed: config.seed,
                                             validationFraction: config.validationFraction) {
-                let fold = split.fold ?? folds.count
+                let fold = split.fold ?? splits.count
                 let (train, validation, test) = (indices(split.train), indices(split.validation), indices(split.test))
                 let (mean, std) = store.normalization(indices: train, includeTelephone: config.telephoneProbability > 0)
                 let trainer = Trainer(config: config, store: store, mean: mean, standardDeviation: std, logger: logger)
@@ -100,28 +69,30 @@ public struct TrainingRun {
                     trainIndices: train, validationIndices: validation,
                     checkpointDirectory: output.appendingPathComponent("fold-\(fold + 1)"), resume: resume,
                     progress: ProgressReporter(title: "fold \(fold + 1)/\(config.folds)", logger: logger))
-                var scores: [String: ClassificationScores] = [:]
+                var sets: [String: (truth: [Int], probabilities: [[Float]])] = [:]
                 let evaluator = Evaluator(network: outcome.network, windowFrames: config.windowFrames, layout: config.layout)
                 for (channel, matrices) in [("clean", store.clean), ("telephone", store.telephone)] where !matrices.isEmpty {
                     for index in test {
-                        let probabilities = Evaluator.probabilities(try evaluator.windowLogits(trainer.assembler.normalized(matrices[index])),
-                                                                    temperature: outcome.temperature)
-                        let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] }!
-                        let one = ClassificationScores(labels: [utterances[index].labelIndex(in: config.labelMap)],
-                                                       predictions: [predicted], classes: config.labelMap.labels.count)
+                        let probabilities = Evaluator.probabilities(
+                            try evaluator.windowLogits(trainer.assembler.normalized(matrices[index])), temperature: outcome.temperature)
                         for key in [channel, "\(channel)/\(utterances[index].corpus)"] {
-                            scores[key, default: ClassificationScores(classes: config.labelMap.labels.count)].add(one)
+                            sets[key, default: ([], [])].truth.append(utterances[index].labelIndex(in: config.labelMap))
+                            sets[key, default: ([], [])].probabilities.append(probabilities)
                         }
                     }
                 }
-                for (key, value) in scores { pooled[key, default: ClassificationScores(classes: value.confusion.count)].add(value) }
-                let result = FoldResult(fold: fold + 1, testSpeakers: split.test, validationSpeakers: split.validation,
-                                        bestEpoch: outcome.bestEpoch, epochsRun: outcome.history.count,
-                                        temperature: outcome.temperature, scores: scores.mapValues(Scores.init))
-                folds.append(result)
-                let perCorpus = scores.keys.sorted().filter { $0.contains("/") }
-                    .map { "\($0) \(percent(scores[$0]?.unweightedAccuracy))" }.joined(separator: ", ")
-                logger.info("fold \(fold + 1): test UA clean \(percent(scores["clean"]?.unweightedAccuracy)), telephone \(percent(scores["telephone"]?.unweightedAccuracy)); \(perCorpus)")
+                for (key, value) in sets {
+                    pooled[key, default: ([], [])].truth += value.truth
+                    pooled[key, default: ([], [])].probabilities += value.probabilities
+                }
+                let metrics = sets.mapValues { ClassificationMetrics(labels: labels, truth: $0.truth, probabilities: $0.probabilities) }
+                foldMetrics.append(metrics)
+                splits.append(split)
+                histories.append(TrainingHistory(name: "fold \(fold + 1)", epochs: outcome.history))
+                temperatures.append(outcome.temperature)
+                let perCorpus = metrics.keys.sorted().filter { $0.contains("/") }
+                    .map { "\($0) \(percent(metrics[$0]?.unweightedAverageRecall))" }.joined(separator: ", ")
+                logger.info("fold \(fold + 1): test UA clean \(percent(metrics["clean"]?.unweightedAverageRecall)), telephone \(percent(metrics["telephone"]?.unweightedAverageRecall)); \(perCorpus)")
             }
         }
 
@@ -133,33 +104,36 @@ public struct TrainingRun {
         let final = try trainer.train(trainIndices: train, validationIndices: validation,
                                       checkpointDirectory: output.appendingPathComponent("final"), resume: resume,
                                       progress: ProgressReporter(title: "final", logger: logger))
+        histories.append(TrainingHistory(name: "final", epochs: final.history))
         let seconds = (clock.now - start).seconds
 
+        // Summaries: mean ± std over folds per evaluation set, and the pooled confusion matrices.
+        var summaries: [String: CrossValidationSummary] = [:]
+        for key in Set(foldMetrics.flatMap(\.keys)) {
+            let perFold = foldMetrics.compactMap { $0[key] }
+            if perFold.count == foldMetrics.count { summaries[key] = CrossValidationSummary(perFold) }
+        }
         var metrics: [String: JSONValue] = [:]
-        if !folds.isEmpty {
+        if !foldMetrics.isEmpty {
             var summary: [String: JSONValue] = [:]
-            let keys = Set(folds.flatMap { $0.scores.keys }).sorted()
-            for key in keys {
-                let ua = Spread(folds.compactMap { $0.scores[key]?.unweightedAccuracy })
-                let wa = Spread(folds.compactMap { $0.scores[key]?.weightedAccuracy })
+            for (key, value) in summaries {
                 summary[key] = .object([
-                    "ua_mean": .number(ua.mean), "ua_std": .number(ua.std), "wa_mean": .number(wa.mean), "wa_std": .number(wa.std),
-                    "pooled_ua": .number(pooled[key]!.unweightedAccuracy), "pooled_wa": .number(pooled[key]!.weightedAccuracy),
-                    "n": .number(Double(pooled[key]!.count)),
+                    "ua_mean": .number(value.unweightedAverageRecall.mean), "ua_std": .number(value.unweightedAverageRecall.standardDeviation),
+                    "wa_mean": .number(value.accuracy.mean), "wa_std": .number(value.accuracy.standardDeviation),
+                    "macro_f1_mean": .number(value.macroF1.mean), "ece_mean": .number(value.expectedCalibrationError.mean),
+                    "ua_per_fold": .array(value.unweightedAverageRecall.values.map(JSONValue.number)),
+                    "pooled_confusion": .array(value.pooledConfusion.map { .array($0.map { .number(Double($0)) }) }),
                 ])
             }
             metrics["cross_validation"] = .object([
-                "protocol": .string("\(config.folds)-fold by speaker (RAVDESS + EMO-DB speakers dealt per corpus and gender); every speaker tested once by a model that never saw them; clip probabilities = frame-weighted mean over ≤ window_seconds windows"),
+                "protocol": .string("\(config.folds)-fold by speaker (speakers dealt per corpus and gender); every speaker tested once by a model that never saw them; std over folds (n − 1)"),
                 "summary": .object(summary),
-                "pooled_confusion_clean": .array(pooled["clean"]!.confusion.map { .array($0.map { .number(Double($0)) }) }),
-                "pooled_confusion_telephone": pooled["telephone"].map { .array($0.confusion.map { .array($0.map { .number(Double($0)) }) }) } ?? .null,
             ])
         }
         metrics["final_model"] = .object([
             "validation_ua": .number(final.bestValidationUA), "best_epoch": .number(Double(final.bestEpoch)),
             "epochs_run": .number(Double(final.history.count)), "validation_speakers": .array(split.validation.map(JSONValue.string)),
         ])
-        metrics["labels"] = .array(config.labelMap.labels.map(JSONValue.string))
         metrics["training_seconds"] = .number(seconds)
 
         let provenance: [String: JSONValue] = [
@@ -169,25 +143,47 @@ public struct TrainingRun {
             "split": .object([
                 "train": .array((split.train + split.test).sorted().map(JSONValue.string)),
                 "validation": .array(split.validation.map(JSONValue.string)),
-                "folds": .array(folds.map { .object(["fold": .number(Double($0.fold)), "test": .array($0.testSpeakers.map(JSONValue.string)), "validation": .array($0.validationSpeakers.map(JSONValue.string))]) }),
+                "folds": .array(splits.map { .object(["fold": .number(Double(($0.fold ?? 0) + 1)), "test": .array($0.test.map(JSONValue.string)), "validation": .array($0.validation.map(JSONValue.string))]) }),
             ]),
             "seed": .number(Double(config.seed)),
             "date": .string(ISO8601DateFormatter().string(from: Date())),
             "command": .string(command),
             "git_commit": gitCommit().map(JSONValue.string) ?? .null,
-            "augmentation": .string("telephone channel (300 Hz high-pass, 8 kHz, G.711 mu-law, back to 16 kHz) with p=\(config.telephoneProbability), random crop/tiling to \(config.windowSeconds) s, gain ±\(config.gainDecibels) dB, SpecAugment \(config.timeMasks)×≤\(config.maximumTimeMaskFrames) frames, \(config.frequencyMasks)×≤\(config.maximumFrequencyMaskBands) mel bands"),
+            "preprocessing": .string("leading/trailing silence more than \(config.trimSilenceDecibels) dB below the loudest 10 ms frame trimmed (0.15 s margin), white dither at \(config.ditherDecibels.map { "\($0)" } ?? "no") dBFS (RAVDESS carries digital silence)"),
+            "augmentation": .string("telephone channel (8 kHz, 300-3400 Hz band-pass, G.711 mu-law, back to 16 kHz) with p=\(config.telephoneProbability), random crop/tiling to \(config.cropSeconds) s, gain ±\(config.gainDecibels) dB, SpecAugment \(config.timeMasks)×≤\(config.maximumTimeMaskFrames) frames, \(config.frequencyMasks)×≤\(config.maximumFrequencyMaskBands) mel bands"),
             "licence": .string("trained on RAVDESS (CC BY-NC-SA 4.0) and EMO-DB (research use): non-commercial use only"),
         ]
+
+        // The JSON + HTML report (the evaluation module's format).
+        var sections: [TrainingReport.Section] = []
+        for key in ["clean", "telephone"] + pooled.keys.filter({ $0.contains("/") }).sorted() {
+            guard let set = pooled[key] else { continue }
+            sections.append(TrainingReport.Section(
+                name: "k-fold test speakers, \(key) (pooled over folds)",
+                metrics: ClassificationMetrics(labels: labels, truth: set.truth, probabilities: set.probabilities)))
+        }
+        var notes = summaries.keys.sorted().map { key in
+            let s = summaries[key]!
+            return "\(key): UA \(percent(s.unweightedAverageRecall.mean)) ± \(percent(s.unweightedAverageRecall.standardDeviation)), WA \(percent(s.accuracy.mean)) ± \(percent(s.accuracy.standardDeviation)) over \(s.folds) folds"
+        }
+        notes.append("final model: validation UA \(percent(final.bestValidationUA)) at epoch \(final.bestEpoch), temperature \(String(format: "%.3f", final.temperature)); fold temperatures \(temperatures.map { String(format: "%.2f", $0) })")
+        notes.append("wall time \(ProgressReporter.clock(seconds)) (features, \(config.folds) folds, final model)")
+        let report = TrainingReport(
+            title: "\(config.name) \(config.version): training and speaker-independent cross-validation",
+            command: CommandLine.arguments, seed: config.seed,
+            model: TrainingReport.ModelSummary(name: config.name, version: config.version, source: output.path, labels: labels,
+                                               sampleRate: config.featureConfig.sampleRate, temperature: final.temperature),
+            data: TrainingReport.DataSummary(sources: [config.manifest], utterances: utterances),
+            splits: splits + [split], sections: sections, crossValidation: summaries["clean"],
+            fittedTemperature: final.temperature, histories: histories, notes: notes)
+        try report.write(to: output)
+        for note in notes { logger.info("\(note)") }
+
         let record = Record(config: config, mean: mean, standardDeviation: std, temperature: final.temperature,
                             provenance: provenance, metrics: metrics)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         try encoder.encode(record).write(to: output.appendingPathComponent("run.json"), options: .atomic)
-        let report: [String: JSONValue] = ["metrics": .object(metrics), "provenance": .object(provenance),
-                                           "folds": try JSONDecoder().decode(JSONValue.self, from: encoder.encode(folds)),
-                                           "final_history": try JSONDecoder().decode(JSONValue.self, from: encoder.encode(final.history))]
-        try encoder.encode(report).write(to: output.appendingPathComponent("report.json"), options: .atomic)
         logger.info("run finished in \(ProgressReporter.clock(seconds)); run record \(output.appendingPathComponent("run.json").path)")
         return record
     }
