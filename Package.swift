@@ -39,13 +39,13 @@ let package = Package(
         // MARK: The service and the trainer
         .target(
             name: "Service",
-            dependencies: ["AudioDecoding", "HTTPServer", "LinearAlgebra", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AudioDecoding", "HTTPServer", "ModelRegistry", "NeuralNet", "LinearAlgebra", .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("openapi.yaml")]
         ),
         .executableTarget(
             name: "SERServer",
             dependencies: [
-                "Service", "HTTPServer", "LinearAlgebra",
+                "Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "LinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,11 +58,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ModelRegistry", "NeuralNet", "Features", "AudioDecoding"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "AudioDecodingTests", dependencies: ["AudioDecoding", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "TestSupport"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "TestSupport"]),
+        .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "TestSupport"]),
 
         // Audio features (log-mel, MFCC, pitch, formants, ...) from [Float] PCM; librosa parity fixtures.
         .target(name: "Features", dependencies: ["LinearAlgebra"]),
@@ -71,18 +72,23 @@ let package = Package(
 
         // Model files (safetensors + manifest), the input front-end shared by server and trainer,
         // windowed analysis, and the hot-reloading registry of Models/<name>/<version>/.
-        .target(name: "ModelRegistry", dependencies: ["Features", "NeuralNet", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ModelRegistry", dependencies: ["Features", "NeuralNet", "AudioDecoding", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
         .target(name: "Training", dependencies: ["ModelRegistry", "NeuralNet", "Features", "AudioDecoding", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
     ]
 )
 
-// Neural-network benchmark (sgemm peak, CNN forward GFLOP/s); only built when SER_BENCHMARKS is set,
-// so ordinary builds and tests never compile it. Run through benchmarks/nn/run.sh.
+// Benchmarks are built only on request (`SER_BENCHMARKS=1 swift build -c release ...`, see
+// benchmarks/*/run.sh), so everyday builds and tests never compile them.
 if Context.environment["SER_BENCHMARKS"] != nil {
-    package.targets.append(
-        .executableTarget(name: "NNBenchmark", dependencies: ["NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/NNBenchmark"))
+    package.targets.append(.executableTarget(
+        name: "FeatureBenchmark", dependencies: ["Features", "LinearAlgebra"], path: "benchmarks/features/FeatureBenchmark"))
+    package.products.append(.executable(name: "FeatureBenchmark", targets: ["FeatureBenchmark"]))
+    // sgemm peak and CNN forward GFLOP/s against onnxruntime (benchmarks/nn/run.sh).
+    package.targets.append(.executableTarget(
+        name: "NNBenchmark", dependencies: ["NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/NNBenchmark"))
+    package.products.append(.executable(name: "NNBenchmark", targets: ["NNBenchmark"]))
 }
 
 // Strictness for every Swift target of ours, applied in one place (the swift-log pattern).

@@ -27,10 +27,13 @@ public enum Deltas {
                 for row in 0..<features.rows {
                     let x = input.baseAddress! + row * frames
                     let y = output.baseAddress! + row * frames
-                    for t in half..<(frames - half) {
-                        var sum = 0.0
-                        for k in -half...half { sum += weights[k + half] * Double(x[t + k]) }
-                        y[t] = Float(sum)
+                    // y[t] = Σ_k w_k · x[t + k] as one vectorisable pass over t per weight.
+                    let interior = frames - 2 * half
+                    for t in 0..<interior { y[half + t] = 0 }
+                    for (index, weight) in weights.enumerated() where weight != 0 {
+                        let w = Float(weight)
+                        let source = x + index  // x[t + k] with k = index − half, for t = half + offset
+                        for offset in 0..<interior { y[half + offset] += w * source[offset] }
                     }
                     for t in 0..<half { y[t] = y[half] }
                     for t in (frames - half)..<frames { y[t] = y[frames - half - 1] }

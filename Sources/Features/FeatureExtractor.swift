@@ -168,6 +168,19 @@ public final class FeatureExtractor {
         voiceActivity(energyDecibels: energyDecibels(rms: rms(samples)), pitch: pitch(samples))
     }
 
+    /// The voice-activity loudness threshold of a recording, dB: its noise floor (10th-percentile frame
+    /// energy) plus `voiceActivityThresholdDecibels`.
+    public func voiceActivityThreshold(energyDecibels: [Float]) -> Double {
+        VoiceActivity.threshold(energyDecibels: energyDecibels, aboveFloor: config.voiceActivityThresholdDecibels)
+    }
+
+    /// Voice activity of a stretch of frames against a threshold computed elsewhere (e.g. over the whole
+    /// recording, while `energyDecibels` and `pitch` cover one window of it).
+    public func voiceActivity(energyDecibels: [Float], pitch: PitchTrack, threshold: Double) -> [Bool] {
+        VoiceActivity.mask(energyDecibels: energyDecibels, voiced: pitch.voiced, threshold: threshold,
+                           hangoverFrames: Int((config.voiceActivityHangoverSeconds * config.frameRate).rounded()))
+    }
+
     public func voiceActivity(energyDecibels: [Float], pitch: PitchTrack) -> [Bool] {
         VoiceActivity.mask(energyDecibels: energyDecibels, voiced: pitch.voiced,
                            thresholdDecibels: config.voiceActivityThresholdDecibels,

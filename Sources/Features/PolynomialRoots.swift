@@ -85,9 +85,12 @@ public enum PolynomialRoots {
                 let step = newton / (ComplexDouble(1, 0) - newton * repulsion)
                 if !(step.real.isFinite && step.imaginary.isFinite) { continue }
                 z[i] = zi - step
-                largestStep = max(largestStep, step.magnitude / max(1, zi.magnitude))
+                // Squared relative step (no hypot in the hot loop): converged below (1e-14)².
+                let stepNorm = step.real * step.real + step.imaginary * step.imaginary
+                let rootNorm = max(1, zi.real * zi.real + zi.imaginary * zi.imaginary)
+                largestStep = max(largestStep, stepNorm / rootNorm)
             }
-            if largestStep < 1e-14 { break }
+            if largestStep < 1e-28 { break }
         }
         return iteration
     }

@@ -26,34 +26,62 @@ public struct SpectralShape: Sendable, Equatable {
         var centroid = [Float](repeating: 0, count: frameCount)
         var flatness = [Float](repeating: 0, count: frameCount)
         var rolloff = [Float](repeating: 0, count: frameCount)
-        let flatnessFloor = 1e-10
+        let flatnessFloor: Float = 1e-10
         let fraction = Float(rolloffFraction)
+        var magnitudes = [Float](repeating: 0, count: bins)
+        let binFrequencies = frequencies.map(Float.init)
         spectrogram.frames.values.withUnsafeBufferPointer { power in
-            for t in 0..<frameCount {
-                let frame = power.baseAddress! + t * bins
-                var magnitudeSum = 0.0, weightedSum = 0.0, logSum = 0.0, powerSum = 0.0
-                // Float cumulative magnitude, summed in order as numpy.cumsum does, for the roll-off test.
-                var cumulative: Float = 0
-                for k in 0..<bins {
-                    let p = Double(frame[k])
-                    let magnitude = p.squareRoot()
-                    magnitudeSum += magnitude
-                    weightedSum += magnitude * frequencies[k]
-                    let floored = max(flatnessFloor, p)
-                    logSum += log(floored)
-                    powerSum += floored
-                    cumulative += Float(magnitude)
+            magnitudes.withUnsafeMutableBufferPointer { magnitude in
+                binFrequencies.withUnsafeBufferPointer { frequency in
+                    for t in 0..<frameCount {
+                        let frame = power.baseAddress! + t * bins
+                        // Vectorisable passes: magnitudes, then Float sums in independent lanes.
+                        for k in 0..<bins { magnitude[k] = frame[k].squareRoot() }
+                        var magnitudeLanes = SIMD8<Float>(), weightedLanes = SIMD8<Float>(), powerLanes = SIMD8<Float>()
+                        let floorLanes = SIMD8<Float>(repeating: flatnessFloor)
+                        var k8 = 0
+                        while k8 + 8 <= bins {
+                            let m = SIMD8<Float>(magnitude[k8..<(k8 + 8)])
+                            magnitudeLanes += m
+                            weightedLanes += m * SIMD8<Float>(frequency[k8..<(k8 + 8)])
+                            powerLanes += pointwiseMax(SIMD8<Float>(UnsafeBufferPointer(start: frame + k8, count: 8)), floorLanes)
+                            k8 += 8
+                        }
+                        var magnitudeSum = Double(magnitudeLanes.sum()), weightedSum = Double(weightedLanes.sum())
+                        var powerSum = Double(powerLanes.sum())
+                        while k8 < bins {
+                            magnitudeSum += Double(magnitude[k8])
+                            weightedSum += Double(magnitude[k8]) * Double(frequency[k8])
+                            powerSum += Double(max(flatnessFloor, frame[k8]))
+                            k8 += 1
+                        }
+                        // Σ log p as log of a running product, renormalised by its binary exponent
+                        // every 8 factors (no over/underflow: 8·|log10 p| < 300): one logarithm per frame.
+                        var product = 1.0
+                        var exponent = 0
+                        var k = 0
+                        while k < bins {
+                            let end = min(bins, k + 8)
+                            while k < end { product *= Double(max(flatnessFloor, frame[k])); k += 1 }
+                            exponent += Int(product.exponent)
+                            product = Double(sign: .plus, exponent: 0, significand: product.significand)
+                        }
+                        let logSum = log(product) + Double(exponent) * M_LN2
+                        centroid[t] = Float(magnitudeSum >= Double(Float.leastNormalMagnitude) ? weightedSum / magnitudeSum : weightedSum)
+                        flatness[t] = Float(exp(logSum / Double(bins)) / (powerSum / Double(bins)))
+                        // Roll-off: Float cumulative sum in order, as numpy.cumsum.
+                        var total: Float = 0
+                        for k in 0..<bins { total += magnitude[k] }
+                        let threshold = fraction * total
+                        var running: Float = 0
+                        var found = bins - 1
+                        for k in 0..<bins {
+                            running += magnitude[k]
+                            if running >= threshold { found = k; break }
+                        }
+                        rolloff[t] = frequency[found]
+                    }
                 }
-                centroid[t] = Float(magnitudeSum >= Double(Float.leastNormalMagnitude) ? weightedSum / magnitudeSum : weightedSum)
-                flatness[t] = Float(exp(logSum / Double(bins)) / (powerSum / Double(bins)))
-                let threshold = fraction * cumulative
-                var running: Float = 0
-                var found = bins - 1
-                for k in 0..<bins {
-                    running += Float(Double(frame[k]).squareRoot())
-                    if running >= threshold { found = k; break }
-                }
-                rolloff[t] = Float(frequencies[found])
             }
         }
         return SpectralShape(centroid: centroid, flatness: flatness, rolloff: rolloff)

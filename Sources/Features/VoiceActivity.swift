@@ -10,11 +10,22 @@
 /// Utterance-level by design (the noise floor is estimated from the whole input).
 enum VoiceActivity {
     static func mask(energyDecibels: [Float], voiced: [Bool], thresholdDecibels: Double, hangoverFrames: Int) -> [Bool] {
+        guard !energyDecibels.isEmpty else { return [] }
+        return mask(energyDecibels: energyDecibels, voiced: voiced,
+                    threshold: threshold(energyDecibels: energyDecibels, aboveFloor: thresholdDecibels), hangoverFrames: hangoverFrames)
+    }
+
+    /// The loudness threshold, dB: the 10th-percentile frame energy (the recording's noise floor) plus
+    /// `aboveFloor`.
+    static func threshold(energyDecibels: [Float], aboveFloor: Double) -> Double {
+        Functionals.percentile(sorted: energyDecibels.map(Double.init).sorted(), 10) + aboveFloor
+    }
+
+    /// Steps 2-4 with a given threshold (e.g. one computed over a whole recording, applied to a window).
+    static func mask(energyDecibels: [Float], voiced: [Bool], threshold: Double, hangoverFrames: Int) -> [Bool] {
         let n = energyDecibels.count
         precondition(voiced.count == n, "VoiceActivity: energy and voicing must have the same frame count")
         guard n > 0 else { return [] }
-        let floor = Functionals.percentile(sorted: energyDecibels.map(Double.init).sorted(), 10)
-        let threshold = floor + thresholdDecibels
         let loud = energyDecibels.map { Double($0) > threshold }
         var speech = [Bool](repeating: false, count: n)
         var start = 0

@@ -8,23 +8,26 @@ enum ZeroCrossingRate {
         let frameCount = framing.frameCount(sampleCount: samples.count)
         var result = [Float](repeating: 0, count: frameCount)
         let length = framing.frameLength
+        let n = samples.count
+        guard n > 0 else { return result }
+        // Per-sample "is negative" flags of the edge-padded signal, built once: index i + pad is sample i.
+        let pad = length / 2
+        var negative = [UInt8](repeating: 0, count: n + 2 * pad + length)
         samples.withUnsafeBufferPointer { signal in
-            let n = signal.count
-            guard n > 0 else { return }
-            @inline(__always) func isNegative(_ index: Int) -> Bool {
-                let x = signal[min(max(index, 0), n - 1)]  // edge padding
-                return abs(x) > zeroThreshold && x.sign == .minus
-            }
-            for t in 0..<frameCount {
-                let first = framing.start(ofFrame: t)
-                var crossings = 0
-                var previous = isNegative(first)
-                for j in 1..<length {
-                    let current = isNegative(first + j)
-                    if current != previous { crossings += 1 }
-                    previous = current
+            negative.withUnsafeMutableBufferPointer { flags in
+                let first: UInt8 = signal[0] < -zeroThreshold ? 1 : 0
+                let last: UInt8 = signal[n - 1] < -zeroThreshold ? 1 : 0
+                for i in 0..<pad { flags[i] = first }
+                for i in 0..<n { flags[pad + i] = signal[i] < -zeroThreshold ? 1 : 0 }
+                for i in (pad + n)..<flags.count { flags[i] = last }
+                let base = flags.baseAddress!
+                for t in 0..<frameCount {
+                    // Frame t covers padded indices [t·hop, t·hop + length).
+                    let frame = base + t * framing.hopLength
+                    var crossings = 0
+                    for j in 1..<length { crossings &+= Int(frame[j] ^ frame[j - 1]) }
+                    result[t] = Float(crossings) / Float(length)
                 }
-                result[t] = Float(crossings) / Float(length)
             }
         }
         return result

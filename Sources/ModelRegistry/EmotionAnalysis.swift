@@ -11,13 +11,19 @@ public struct AnalysisOptions: Sendable, Equatable {
     public var voiceActivityDetection: Bool
     /// Least speech a window needs to be scored, seconds.
     public var minimumSpeechSeconds: Double
+    /// Most segments a timeline may have (nil = no limit).
+    public var maximumSegments: Int?
+    /// Audio up to this many samples per channel is kept from the first pass instead of being decoded
+    /// again (the default, 2^20, is 65 s at 16 kHz: 4 MiB per channel).
+    public var retainedSamplesLimit = 1 << 20
 
     public init(segmentSeconds: Double = 0, hopSeconds: Double? = nil, voiceActivityDetection: Bool = true,
-                minimumSpeechSeconds: Double = 0.25) {
+                minimumSpeechSeconds: Double = 0.25, maximumSegments: Int? = nil) {
         self.segmentSeconds = segmentSeconds
         self.hopSeconds = hopSeconds
         self.voiceActivityDetection = voiceActivityDetection
         self.minimumSpeechSeconds = minimumSpeechSeconds
+        self.maximumSegments = maximumSegments
     }
 }
 
@@ -62,74 +68,210 @@ public struct SegmentEstimate: Sendable, Equatable {
 public struct ChannelAnalysis: Sendable {
     public var overall: EmotionEstimate
     public var segments: [SegmentEstimate]
-    /// Time spent computing features (including voice activity) and in the network, seconds.
+}
+
+/// The analysis of every channel of a source, with where the time went.
+public struct SourceAnalysis: Sendable {
+    public var channels: [ChannelAnalysis]
+    /// Samples per channel at the model's rate.
+    public var sampleCount: Int
+    /// Seconds spent decoding (both passes), computing features (energy, voice activity, network
+    /// input) and in the network.
+    public var decodeSeconds: Double
     public var featureSeconds: Double
     public var inferenceSeconds: Double
 }
 
 extension InferenceSession {
-    /// Analyses one channel of mono audio at the model's sample rate.
-    ///
-    /// The audio is scored in windows of at most the model's `windowSeconds`: each segment is cut into
-    /// equal windows, each window with enough speech gets calibrated probabilities, and a segment's
-    /// estimate is their speech-weighted mean. Memory per call is bounded by one window's features and
-    /// activations, whatever the audio's length.
+    /// Analyses one channel of mono audio at the model's sample rate (see `analyse(_:options:)`).
     public func analyse(_ samples: [Float], options: AnalysisOptions) throws(NetworkError) -> ChannelAnalysis {
+        do throws(AnalysisError) {
+            return try analyse(InMemorySamples(channels: [samples]), options: options).channels[0]
+        } catch {
+            switch error {
+            case .network(let e): throw e
+            case .audio, .tooManySegments:
+                // In-memory samples cannot fail to decode, and the default options allow any timeline.
+                preconditionFailure("in-memory analysis failed: \(error)")
+            }
+        }
+    }
+
+    /// Analyses every channel of `source` in two streaming passes, holding only what the pending
+    /// windows need, so memory does not grow with the audio's length.
+    ///
+    /// 1. Energy pass: per-frame energy of every channel (4 bytes per 10 ms frame), which gives the
+    ///    length and, for voice activity, each channel's noise floor.
+    /// 2. Window pass: every segment of the timeline is cut into equal windows of at most the model's
+    ///    `windowSeconds`; a window with enough speech (loud frames seeded by YIN voicing, against the
+    ///    channel's whole-recording threshold) gets calibrated probabilities; a segment's estimate is
+    ///    the speech-weighted mean of its windows, a channel's that of its segments.
+    public func analyse(_ source: some SampleBlockSource, options: AnalysisOptions) throws(AnalysisError) -> SourceAnalysis {
         let clock = ContinuousClock()
         let config = extractor.config
         let rate = Double(config.sampleRate)
-        let hop = config.hopLength
-        var featureTime = Duration.zero, inferenceTime = Duration.zero
+        let channels = source.channelCount
+        var decodeTime = Duration.zero, featureTime = Duration.zero, inferenceTime = Duration.zero
 
-        // Voice activity over the whole channel: its noise floor is a property of the recording.
-        var speechFrames: [Bool]?
-        if options.voiceActivityDetection {
-            let start = clock.now
-            speechFrames = extractor.voiceActivity(samples)
-            featureTime += clock.now - start
-        }
-
-        let duration = Double(samples.count) / rate
-        let windowSamples = max(1, Int(model.manifest.input.windowSeconds * rate))
-        let minimumSamples = max(model.network.minimumTime * hop, Int(0.5 * rate))
-
-        var segments: [SegmentEstimate] = []
-        for (startSecond, endSecond) in Self.timeline(duration: duration, options: options) {
-            let first = Int(startSecond * rate), last = min(samples.count, Int((endSecond * rate).rounded()))
-            let count = max(1, last - first)
-            let windows = max(1, (count + windowSamples - 1) / windowSamples)
-            var estimates: [EmotionEstimate] = []
-            for w in 0..<windows {
-                var lower = first + w * count / windows
-                var upper = first + (w + 1) * count / windows
-                let speech: Double
-                if let mask = speechFrames {
-                    let f0 = min(mask.count, lower / hop), f1 = min(mask.count, max(f0 + 1, upper / hop))
-                    speech = Double(mask[f0..<f1].lazy.filter { $0 }.count) * Double(hop) / rate
-                    if speech < min(options.minimumSpeechSeconds, Double(upper - lower) / rate * 0.5) { continue }
+        // Pass 1: length and energy. Short audio is also kept, so pass 2 need not decode it again;
+        // past `retainedSamplesLimit` per channel the copy is dropped and pass 2 re-reads the source.
+        var energies = [StreamingFrameEnergy](repeating: StreamingFrameEnergy(config: config), count: channels)
+        var retained: [[Float]]? = [[Float]](repeating: [], count: channels)
+        var reader = try source.makeReader()
+        while true {
+            let t0 = clock.now
+            guard let block = try reader.next() else { decodeTime += clock.now - t0; break }
+            let t1 = clock.now
+            decodeTime += t1 - t0
+            for c in 0..<channels { energies[c].append(block[c]) }
+            if retained != nil {
+                if retained![0].count + block[0].count <= options.retainedSamplesLimit {
+                    for c in 0..<channels { retained![c] += block[c] }
                 } else {
-                    speech = Double(upper - lower) / rate
+                    retained = nil
                 }
-                // Short windows borrow context from their neighbours up to the network's minimum.
-                if upper - lower < minimumSamples {
-                    upper = min(samples.count, lower + minimumSamples)
-                    lower = max(0, upper - minimumSamples)
-                }
-                var window = Array(samples[lower..<upper])
-                if window.count < minimumSamples { window += [Float](repeating: 0, count: minimumSamples - window.count) }
-                let featureStart = clock.now
-                let input = self.input(for: window)
-                let inferenceStart = clock.now
-                let probabilities = try self.probabilities(forInput: input)
-                featureTime += inferenceStart - featureStart
-                inferenceTime += clock.now - inferenceStart
-                estimates.append(EmotionEstimate(probabilities: probabilities, speechSeconds: speech))
             }
-            segments.append(SegmentEstimate(startSeconds: startSecond, endSeconds: endSecond, estimate: .combine(estimates)))
+            featureTime += clock.now - t1
         }
-        return ChannelAnalysis(
-            overall: .combine(segments.map(\.estimate)), segments: segments,
-            featureSeconds: Self.seconds(featureTime), inferenceSeconds: Self.seconds(inferenceTime))
+        let sampleCount = energies[0].sampleCount
+        let energy = (0..<channels).map { energies[$0].finish() }
+        let thresholds = energy.map { extractor.voiceActivityThreshold(energyDecibels: $0) }
+
+        // The plan: every window of every segment, processed in order of their ends.
+        let duration = Double(sampleCount) / rate
+        let bounds = Self.timeline(duration: duration, options: options)
+        if let maximum = options.maximumSegments, bounds.count > maximum { throw .tooManySegments(bounds.count, maximum: maximum) }
+        let windows = planWindows(segments: bounds, sampleCount: sampleCount)
+        var minimumStartFrom = [Int](repeating: Int.max, count: windows.count + 1)
+        for i in stride(from: windows.count - 1, through: 0, by: -1) { minimumStartFrom[i] = min(windows[i].analysisLower, minimumStartFrom[i + 1]) }
+
+        // Pass 2: the windows.
+        var estimates = [[[EmotionEstimate]]](repeating: [[EmotionEstimate]](repeating: [], count: bounds.count), count: channels)
+        var buffers = [[Float]](repeating: [], count: channels)
+        var bufferStart = 0, received = 0, nextWindow = 0
+        if let retained {
+            reader = try InMemorySamples(channels: retained).makeReader()
+        } else {
+            reader = try source.makeReader()
+        }
+        var finished = false
+        while !finished {
+            let t0 = clock.now
+            let block = try reader.next()
+            decodeTime += clock.now - t0
+            if let block {
+                for c in 0..<channels { buffers[c] += block[c] }
+                received += block[0].count
+            } else {
+                finished = true
+            }
+            while nextWindow < windows.count, windows[nextWindow].analysisUpper <= received || finished {
+                let window = windows[nextWindow]
+                for c in 0..<channels {
+                    let samples = Array(buffers[c][(window.analysisLower - bufferStart)..<(min(received, window.analysisUpper) - bufferStart)])
+                    if let estimate = try scoreWindow(samples, window: window, energy: energy[c], threshold: thresholds[c], options: options,
+                                                      clock: clock, featureTime: &featureTime, inferenceTime: &inferenceTime) {
+                        estimates[c][window.segment].append(estimate)
+                    }
+                }
+                nextWindow += 1
+            }
+            // Keep only samples that windows still to come will read.
+            let keepFrom = min(received, minimumStartFrom[nextWindow])
+            if keepFrom > bufferStart {
+                for c in 0..<channels { buffers[c].removeFirst(min(buffers[c].count, keepFrom - bufferStart)) }
+                bufferStart = keepFrom
+            }
+        }
+
+        let analyses = (0..<channels).map { c in
+            let segments = bounds.enumerated().map { index, bound in
+                SegmentEstimate(startSeconds: bound.0, endSeconds: bound.1, estimate: .combine(estimates[c][index]))
+            }
+            return ChannelAnalysis(overall: .combine(segments.map(\.estimate)), segments: segments)
+        }
+        return SourceAnalysis(channels: analyses, sampleCount: sampleCount, decodeSeconds: decodeTime / .seconds(1),
+                              featureSeconds: featureTime / .seconds(1), inferenceSeconds: inferenceTime / .seconds(1))
+    }
+
+    /// One window of one segment: the stretch whose speech counts (`lower..<upper`) and the stretch the
+    /// network reads (`analysisLower..<analysisUpper`, widened to the network's minimum when short).
+    struct Window {
+        var segment: Int
+        var lower: Int
+        var upper: Int
+        var analysisLower: Int
+        var analysisUpper: Int
+    }
+
+    func planWindows(segments: [(Double, Double)], sampleCount: Int) -> [Window] {
+        let rate = Double(extractor.config.sampleRate)
+        let windowSamples = max(1, Int(model.manifest.input.windowSeconds * rate))
+        let minimumSamples = max(model.network.minimumTime * extractor.config.hopLength, Int(0.5 * rate))
+        var windows: [Window] = []
+        for (index, (startSecond, endSecond)) in segments.enumerated() {
+            let first = min(sampleCount, Int(startSecond * rate)), last = min(sampleCount, Int((endSecond * rate).rounded()))
+            let count = max(1, last - first)
+            let pieces = max(1, (count + windowSamples - 1) / windowSamples)
+            for w in 0..<pieces {
+                let lower = first + w * count / pieces, upper = min(sampleCount, first + (w + 1) * count / pieces)
+                var analysisLower = lower, analysisUpper = max(upper, lower)
+                if analysisUpper - analysisLower < minimumSamples {
+                    analysisUpper = min(sampleCount, analysisLower + minimumSamples)
+                    analysisLower = max(0, analysisUpper - minimumSamples)
+                }
+                windows.append(Window(segment: index, lower: lower, upper: max(upper, lower), analysisLower: analysisLower, analysisUpper: analysisUpper))
+            }
+        }
+        return windows.sorted { ($0.analysisUpper, $0.analysisLower) < ($1.analysisUpper, $1.analysisLower) }
+    }
+
+    /// Calibrated probabilities for one window, or nil when voice activity finds too little speech.
+    private func scoreWindow(_ samples: [Float], window: Window, energy: [Float], threshold: Double, options: AnalysisOptions,
+                             clock: ContinuousClock, featureTime: inout Duration, inferenceTime: inout Duration) throws(AnalysisError) -> EmotionEstimate? {
+        let config = extractor.config
+        let rate = Double(config.sampleRate), hop = config.hopLength
+        let start = clock.now
+        let speech: Double
+        if options.voiceActivityDetection {
+            // Frames of the counted stretch, against the channel's energy track from the first pass.
+            let f0 = min(energy.count, window.lower / hop), f1 = min(energy.count, max(f0 + 1, window.upper / hop))
+            let loud = energy[f0..<f1].contains { Double($0) > threshold }
+            if !loud {
+                featureTime += clock.now - start
+                return nil
+            }
+            // Voicing only for windows with loud frames: silence costs no pitch tracking.
+            let counted = Array(samples[(window.lower - window.analysisLower)..<(window.upper - window.analysisLower)])
+            let frames = f1 - f0
+            let voiced = voicing(counted, frames: frames)
+            let mask = extractor.voiceActivity(energyDecibels: Array(energy[f0..<f1]),
+                                               pitch: PitchTrack(frequencies: [Float](repeating: 0, count: frames),
+                                                                 aperiodicity: [Float](repeating: 0, count: frames), voiced: voiced),
+                                               threshold: threshold)
+            speech = Double(mask.lazy.filter { $0 }.count) * Double(hop) / rate
+            let needed = min(options.minimumSpeechSeconds, Double(window.upper - window.lower) / rate * 0.5)
+            if speech < needed {
+                featureTime += clock.now - start
+                return nil
+            }
+        } else {
+            speech = Double(window.upper - window.lower) / rate
+        }
+        let minimumSamples = max(model.network.minimumTime * hop, Int(0.5 * rate))
+        var input = samples
+        if input.count < minimumSamples { input += [Float](repeating: 0, count: minimumSamples - input.count) }
+        let assembled = self.input(for: input)
+        let inferenceStart = clock.now
+        featureTime += inferenceStart - start
+        let probabilities: [Float]
+        do throws(NetworkError) {
+            probabilities = try self.probabilities(forInput: assembled)
+        } catch {
+            throw .network(error)
+        }
+        inferenceTime += clock.now - inferenceStart
+        return EmotionEstimate(probabilities: probabilities, speechSeconds: speech)
     }
 
     /// Segment boundaries `[start, end)` in seconds covering `[0, duration)`.
@@ -137,17 +279,16 @@ extension InferenceSession {
         guard options.segmentSeconds > 0, options.segmentSeconds < duration else { return [(0, duration)] }
         let hop = options.hopSeconds ?? options.segmentSeconds
         var bounds: [(Double, Double)] = []
-        var start = 0.0
-        while start < duration - 1e-9 {
+        var k = 0
+        while true {
+            // k · hop rather than a running sum: no drift over thousands of segments.
+            let start = Double(k) * hop
+            guard start < duration - 1e-9 else { break }
             bounds.append((start, min(duration, start + options.segmentSeconds)))
             if start + options.segmentSeconds >= duration { break }
-            start += hop
+            k += 1
         }
         return bounds
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let (s, atto) = duration.components
-        return Double(s) + Double(atto) / 1e18
-    }
 }

@@ -35,7 +35,7 @@ public final class EmotionModel: Sendable {
     public var sampleRate: Int { manifest.featureConfig.sampleRate }
 
     /// Runs `body` with a session no other thread is using, then returns it to the pool.
-    public func withSession<T>(_ body: (InferenceSession) throws -> T) rethrows -> T {
+    public func withSession<T, E: Error>(_ body: (InferenceSession) throws(E) -> T) throws(E) -> T {
         let session = sessions.withLock { $0.popLast() } ?? InferenceSession(model: self)
         defer { sessions.withLock { $0.append(session) } }
         return try body(session)

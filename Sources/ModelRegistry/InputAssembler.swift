@@ -88,8 +88,9 @@ public enum InputAssembler {
         if normalize, !spec.mean.isEmpty {
             precondition(spec.mean.count == input.rows && spec.standardDeviation.count == input.rows,
                          "normalisation statistics have \(spec.mean.count) rows, input has \(input.rows)")
+            let rows = input.rows
             input.values.withUnsafeMutableBufferPointer { values in
-                for r in 0..<input.rows {
+                for r in 0..<rows {
                     let mean = spec.mean[r], scale = 1 / max(spec.standardDeviation[r], 1e-5)
                     let base = r * frames
                     for t in 0..<frames { values[base + t] = (values[base + t] - mean) * scale }

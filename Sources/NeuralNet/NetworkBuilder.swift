@@ -39,8 +39,23 @@ extension Network {
                 let e = epilogue(weights: values(index, "weight"), bias: optionalValues(index, "bias"))
                 var oneDimensional = false
                 if case .conv1d = layer { oneDimensional = true }
+                // A following non-overlapping pooling (stride = kernel, no padding) of the same rank is fused.
+                var pool: ConvolutionKernel.FusedPooling?
+                if position < active.count {
+                    let (kind, p): (PoolingKernel.Kind?, PoolingSpec?) = switch spec.layers[active[position]] {
+                    case .maxPool2d(let p) where !oneDimensional: (.max, p)
+                    case .avgPool2d(let p) where !oneDimensional: (.average, p)
+                    case .maxPool1d(let p) where oneDimensional: (.max, p)
+                    case .avgPool1d(let p) where oneDimensional: (.average, p)
+                    default: (nil, nil)
+                    }
+                    if let kind, let p, p.stride == p.kernelSize, p.padding.allSatisfy({ $0 == 0 }) {
+                        pool = .init(kind: kind, height: oneDimensional ? 1 : p.kernelSize[0], width: p.kernelSize.last!)
+                        position += 1
+                    }
+                }
                 kernels.append(ConvolutionKernel(spec: s, oneDimensional: oneDimensional, weights: e.weights,
-                                                 bias: e.bias, activation: e.activation))
+                                                 bias: e.bias, activation: e.activation, pool: pool))
             case .dense(let s):
                 let e = epilogue(weights: values(index, "weight"), bias: optionalValues(index, "bias"))
                 kernels.append(DenseKernel(inFeatures: shapes[index].dimensions.last!, outFeatures: s.outFeatures,

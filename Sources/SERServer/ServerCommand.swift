@@ -1,7 +1,9 @@
 import ArgumentParser
 import HTTPServer
+import AudioDecoding
 import LinearAlgebra
 import Logging
+import ModelRegistry
 import Service
 #if canImport(Glibc)
 import Glibc
@@ -17,13 +19,45 @@ struct ServerCommand: ParsableCommand {
             Every option can also be set by the environment variable shown in brackets (flags win).
             The API is described in openapi.yaml, served at GET /openapi.yaml.
 
-            Signals: SIGTERM or SIGINT drains (readiness fails, in-flight requests finish within
-            --drain-timeout) and exits 0.
+            Models are read from --models in the layout <name>/<version>/model.safetensors; the
+            highest version of each is "latest".
+
+            Signals: SIGHUP reloads the models directory (new and changed versions load off the
+            request path; a version that fails to load leaves the previous one serving). SIGTERM or
+            SIGINT drains (readiness fails, in-flight requests finish within --drain-timeout) and
+            exits 0.
 
             Example:
-              ser-server --port 8080
-              curl http://localhost:8080/v2/health/live
+              ser-server --models Models --port 8080
+              curl -F file=@call.wav 'http://localhost:8080/v1/predict?segment=5&roles=agent,customer'
             """)
+
+    @Option(help: "Models directory (<name>/<version>/model.safetensors). [SER_MODELS, default Models]")
+    var models: String?
+
+    @Option(help: "Model used when a request names none. [SER_DEFAULT_MODEL, default: the only model, or the first by name]")
+    var defaultModel: String?
+
+    @Option(help: "Longest audio accepted, seconds; longer gets 413. [SER_MAX_DURATION, default 3600]")
+    var maxDuration: Double?
+
+    @Option(help: "Most audio channels accepted. [SER_MAX_CHANNELS, default 8]")
+    var maxChannels: Int?
+
+    @Option(help: "Predictions computed in parallel (each uses one core). [SER_MAX_CONCURRENCY, default: the number of cores]")
+    var maxConcurrency: Int?
+
+    @Option(help: "Predictions that may wait for a free slot; beyond that, 503 with Retry-After. [SER_MAX_QUEUE, default 64]")
+    var maxQueue: Int?
+
+    @Option(help: "Seconds a queued prediction may wait before it gets 503. [SER_QUEUE_TIMEOUT, default 30]")
+    var queueTimeout: Double?
+
+    @Option(help: "Comma-separated API keys required as 'Authorization: Bearer <key>' on /v1 routes; unset = open. [SER_API_KEYS]")
+    var apiKeys: String?
+
+    @Option(help: "Key for POST /v1/models/reload; unset = reload by SIGHUP only. [SER_ADMIN_KEY]")
+    var adminKey: String?
 
     @Option(help: "Address to listen on: '::' is every IPv6 and IPv4 address, '0.0.0.0' every IPv4 address, or one address such as 127.0.0.1. [SER_HOST, default ::]")
     var host: String?
@@ -31,7 +65,7 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "TCP port; 0 picks a free one. [SER_PORT, default 8080]")
     var port: Int?
 
-    @Option(help: "HTTP worker threads (each runs requests to completion). [SER_THREADS, default: the number of cores]")
+    @Option(help: "HTTP worker threads (each serves its connections; requests beyond --max-concurrency wait for a slot). [SER_THREADS, default: 4 x cores]")
     var threads: Int?
 
     @Option(help: "Largest request body accepted, bytes; larger bodies get 413. [SER_MAX_BODY_BYTES, default 67108864 = 64 MiB]")
@@ -71,11 +105,22 @@ struct ServerCommand: ParsableCommand {
         let http = HTTPServerConfiguration(
             host: try Setting.resolve(host, env: "SER_HOST", default: "::"),
             port: try Setting.resolve(port, env: "SER_PORT", default: 8080, valid: { (0...65535).contains($0) }, rule: "0-65535"),
-            threadCount: try Setting.resolve(threads, env: "SER_THREADS", default: max(1, cores), valid: { $0 >= 1 }, rule: "at least 1"),
+            threadCount: try Setting.resolve(threads, env: "SER_THREADS", default: max(4, 4 * cores), valid: { $0 >= 1 }, rule: "at least 1"),
             connectionTimeoutSeconds: try Setting.resolve(connectionTimeout, env: "SER_CONNECTION_TIMEOUT", default: 30, valid: { $0 >= 1 }, rule: "at least 1"),
             maxConnections: try Setting.resolve(maxConnections, env: "SER_MAX_CONNECTIONS", default: 1000, valid: { $0 >= 1 }, rule: "at least 1"),
             maxBodyBytes: try Setting.resolve(maxBodyBytes, env: "SER_MAX_BODY_BYTES", default: 64 << 20, valid: { $0 >= 1 }, rule: "at least 1"))
         let drainSeconds = try Setting.resolve(drainTimeout, env: "SER_DRAIN_TIMEOUT", default: 25, valid: { $0 >= 0 }, rule: "0 or more")
+        let service = ServiceConfiguration(
+            audioLimits: AudioLimits(
+                maxDurationSeconds: try Setting.resolve(maxDuration, env: "SER_MAX_DURATION", default: 3600, valid: { $0 > 0 && $0.isFinite }, rule: "a positive number of seconds"),
+                maxChannels: try Setting.resolve(maxChannels, env: "SER_MAX_CHANNELS", default: 8, valid: { $0 >= 1 }, rule: "at least 1")),
+            maxConcurrentPredictions: try Setting.resolve(maxConcurrency, env: "SER_MAX_CONCURRENCY", default: max(1, cores), valid: { $0 >= 1 }, rule: "at least 1"),
+            maxQueuedPredictions: try Setting.resolve(maxQueue, env: "SER_MAX_QUEUE", default: 64, valid: { $0 >= 0 }, rule: "0 or more"),
+            queueTimeoutSeconds: try Setting.resolve(queueTimeout, env: "SER_QUEUE_TIMEOUT", default: 30, valid: { $0 > 0 }, rule: "a positive number of seconds"),
+            apiKeys: (apiKeys ?? Setting.environment("SER_API_KEYS") ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty },
+            adminKey: adminKey ?? Setting.environment("SER_ADMIN_KEY"))
+        let modelsDirectory = models ?? Setting.environment("SER_MODELS") ?? "Models"
+        let defaultModelName = defaultModel ?? Setting.environment("SER_DEFAULT_MODEL")
 
         logger.info("starting", metadata: ["version": "\(ServiceApplication.version)", "blas_kernel": "\(BLAS.coreName)"])
 
@@ -87,20 +132,30 @@ struct ServerCommand: ParsableCommand {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
         signal(SIGPIPE, SIG_IGN)
 
-        let application = ServiceApplication(logger: logger, readyModels: { [] })
+        let registry = ModelRegistry(directory: modelsDirectory, defaultModel: defaultModelName, logger: logger)
+        let application = ServiceApplication(registry: registry, configuration: service, logger: logger)
         let server = HTTPServer(configuration: http, logger: logger) { application.respond(to: $0) }
         do {
+            // Listen first, so liveness answers while models load; readiness waits for a model.
             try server.start()
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode.failure
+        }
+        let report = application.reloadModels(trigger: "startup")
+        if registry.readyModelNames.isEmpty {
+            logger.warning("no model loaded; readiness stays 503 until one is added and SIGHUP is sent",
+                           metadata: ["models": "\(modelsDirectory)", "failed": "\(report.failed.map(\.error))"])
+        } else {
+            logger.info("ready", metadata: ["models": "\(registry.readyModelNames)"])
         }
 
         while true {
             var received: Int32 = 0
             sigwait(&signals, &received)
             if received == SIGHUP {
-                logger.info("SIGHUP received")
+                // Load off the request path: this thread only waits for signals.
+                application.reloadModels(trigger: "SIGHUP")
                 continue
             }
             logger.info("draining", metadata: ["signal": "\(received == SIGTERM ? "SIGTERM" : "SIGINT")"])

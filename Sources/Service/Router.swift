@@ -9,6 +9,18 @@ public struct Router: Sendable {
         let method: String
         let segments: [Segment]
         let handler: Handler
+
+        var parameterCount: Int { segments.filter(\.isParameter).count }
+
+        /// The pattern as written, e.g. "/v1/models/{name}" (the metrics' route label).
+        var pattern: String {
+            "/" + segments.map { segment in
+                switch segment {
+                case .literal(let text): text
+                case .parameter(let name): "{\(name)}"
+                }
+            }.joined(separator: "/")
+        }
     }
 
     enum Segment: Sendable, Equatable {
@@ -29,36 +41,29 @@ public struct Router: Sendable {
     }
 
     public enum Match {
-        case found(Handler, parameters: [String: String])
+        case found(Handler, parameters: [String: String], pattern: String)
         case methodNotAllowed(allowed: [String])
         case notFound
     }
 
     public func match(method: String, path: String) -> Match {
         let parts = Self.split(path)
-        var allowed: [String] = []
-        // Literal routes win over parameter routes ("/v1/models/reload" before "/v1/models/{name}").
-        let ordered = routes.sorted { $0.segments.filter(\.isParameter).count < $1.segments.filter(\.isParameter).count }
-        for route in ordered {
-            guard let parameters = Self.bind(route.segments, parts) else { continue }
-            if route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .found(route.handler, parameters: parameters)
-            }
-            if !allowed.contains(route.method) { allowed.append(route.method) }
+        // The most specific matching pattern wins ("/v1/models/reload" over "/v1/models/{name}"), and
+        // only its methods count: GET /v1/models/reload is 405, not a lookup of a model "reload".
+        let matching = routes.compactMap { route in Self.bind(route.segments, parts).map { (route, $0) } }
+        guard let fewest = matching.map({ $0.0.parameterCount }).min() else { return .notFound }
+        let specific = matching.filter { $0.0.parameterCount == fewest }
+        if let (route, parameters) = specific.first(where: { $0.0.method == method || (method == "HEAD" && $0.0.method == "GET") }) {
+            return .found(route.handler, parameters: parameters, pattern: route.pattern)
         }
-        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+        var allowed: [String] = []
+        for (route, _) in specific where !allowed.contains(route.method) { allowed.append(route.method) }
+        return .methodNotAllowed(allowed: allowed)
     }
 
     /// Every route's pattern, e.g. for checking the router against openapi.yaml.
     public var patterns: [(method: String, path: String)] {
-        routes.map { route in
-            (route.method, "/" + route.segments.map { segment in
-                switch segment {
-                case .literal(let text): text
-                case .parameter(let name): "{\(name)}"
-                }
-            }.joined(separator: "/"))
-        }
+        routes.map { ($0.method, $0.pattern) }
     }
 
     private static func split(_ path: String) -> [String] {

@@ -1,5 +1,6 @@
 import HTTPServer
 import Logging
+import ModelRegistry
 import Synchronization
 
 /// The service's request pipeline: request id, routing, errors as JSON, and one structured log line
@@ -9,23 +10,50 @@ public final class ServiceApplication: Sendable {
     public static let version = "1.0.0"
 
     let logger: Logger
+    public let registry: ModelRegistry
+    public let configuration: ServiceConfiguration
+    public let metrics = Metrics()
+    let authenticator: Authenticator
+    let limiter: ConcurrencyLimiter
     private let router: Router
     private let draining = Atomic<Bool>(false)
-    private let readyModelsProvider: @Sendable () -> [String]
 
     /// - Parameters:
+    ///   - registry: the models to serve (readiness is "at least one loaded").
+    ///   - configuration: limits, concurrency and keys.
     ///   - logger: the logger every request line and event goes to.
-    ///   - readyModels: names of the models currently able to serve (readiness is "non-empty").
-    public init(logger: Logger, readyModels: @escaping @Sendable () -> [String]) {
+    public init(registry: ModelRegistry, configuration: ServiceConfiguration = ServiceConfiguration(), logger: Logger) {
         self.logger = logger
-        self.readyModelsProvider = readyModels
+        self.registry = registry
+        self.configuration = configuration
+        self.authenticator = Authenticator(apiKeys: configuration.apiKeys, adminKey: configuration.adminKey)
+        self.limiter = ConcurrencyLimiter(maxRunning: configuration.maxConcurrentPredictions,
+                                          maxWaiting: configuration.maxQueuedPredictions,
+                                          timeoutSeconds: configuration.queueTimeoutSeconds)
         var router = Router()
-        // Routes are registered against an unowned reference-free closure set; `self` is complete
-        // only after init, so the route closures reach it through this box.
+        // Route closures reach the finished application through this box (no retain cycle, and
+        // `self` is complete only after init).
         let box = ApplicationBox()
         HealthRoutes.register(in: &router, application: box.proxy)
+        PredictRoute.register(in: &router, application: box.proxy)
+        ModelRoutes.register(in: &router, application: box.proxy)
         self.router = router
         box.application = self
+    }
+
+    /// Rescans the models directory (start-up, SIGHUP, admin route) and records the outcome.
+    @discardableResult
+    public func reloadModels(trigger: String) -> ReloadReport {
+        let report = registry.reload()
+        let snapshot = registry.snapshot
+        let current = snapshot.names.flatMap { name in snapshot.versions(of: name).map { (name: name, version: String($0)) } }
+        metrics.modelsLoaded(succeeded: report.loaded.count, failed: report.failed.count, current: current)
+        logger.info("models reloaded", metadata: [
+            "trigger": "\(trigger)", "loaded": "\(report.loaded)", "unchanged": "\(report.unchanged.count)",
+            "removed": "\(report.removed)", "failed": "\(report.failed.map(\.model))",
+            "default": "\(snapshot.defaultName ?? "none")",
+        ])
+        return report
     }
 
     /// Whether shutdown has begun (readiness then answers 503 so load balancers stop sending).
@@ -34,7 +62,7 @@ public final class ServiceApplication: Sendable {
     /// Marks the service as draining: readiness fails from now on.
     public func beginDraining() { draining.store(true, ordering: .relaxed) }
 
-    func readyModels() -> [String] { readyModelsProvider() }
+    func readyModels() -> [String] { registry.readyModelNames }
 
     /// Every route the service serves (method and path pattern).
     public var routes: [(method: String, path: String)] { router.patterns }
@@ -47,15 +75,19 @@ public final class ServiceApplication: Sendable {
         requestLogger[metadataKey: "request_id"] = "\(requestID)"
         var context = RequestContext(request: request, parameters: [:], requestID: requestID, logger: requestLogger)
 
+        metrics.requestStarted()
         var response: HTTPResponse
+        var route = "unmatched"
         switch router.match(method: request.method, path: request.path) {
-        case .found(let handler, let parameters):
+        case .found(let handler, let parameters, let pattern):
+            route = pattern
             context.parameters = parameters
             do {
                 response = try handler(context)
             } catch {
                 response = error.response
                 context.logMetadata["error_code"] = "\(error.code)"
+                if error.status == 503, route == "/v1/predict" { metrics.queueRejected() }
             }
         case .methodNotAllowed(let allowed):
             response = APIError.methodNotAllowed(request.method, allowed: allowed).response
@@ -66,21 +98,17 @@ public final class ServiceApplication: Sendable {
         response.headers.append(("X-Request-Id", requestID))
 
         let elapsed = clock.now - started
+        metrics.requestFinished(route: route, method: request.method, status: response.status, seconds: elapsed / .seconds(1))
         var metadata = context.logMetadata.values
         metadata["method"] = "\(request.method)"
         metadata["path"] = "\(request.path)"
         metadata["status"] = "\(response.status)"
-        metadata["duration_ms"] = "\(Self.milliseconds(elapsed))"
+        metadata["duration_ms"] = "\((elapsed / .milliseconds(1) * 1000).rounded() / 1000)"
         metadata["body_bytes"] = "\(request.body.count)"
         requestLogger.info("request", metadata: metadata)
         return response
     }
 
-    /// Milliseconds with microsecond resolution.
-    static func milliseconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return (Double(seconds) * 1000 + Double(attoseconds) / 1e15 * 1000).rounded() / 1000
-    }
 
     /// The client's X-Request-Id if it is 1-128 characters of [A-Za-z0-9._-], else a random 128-bit hex id.
     static func requestID(from request: HTTPRequest) -> String {
@@ -109,6 +137,12 @@ final class ApplicationBox: @unchecked Sendable {
 /// The part of the application routes use, resolved lazily through the box.
 struct ApplicationProxy: Sendable {
     let box: ApplicationBox
+
+    func require() throws(APIError) -> ServiceApplication {
+        guard let application = box.application else { throw APIError.unavailable("starting up", retryAfterSeconds: 1) }
+        return application
+    }
     var isDraining: Bool { box.application?.isDraining ?? true }
     func readyModels() -> [String] { box.application?.readyModels() ?? [] }
 }
+

@@ -2,28 +2,162 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The real `ser-server` executable on a loopback port: start-up, probes, and SIGTERM.
+/// The real `ser-server` executable on a loopback port, driven by real HTTP requests.
 @Suite("ser-server process on loopback", .serialized)
 struct LiveServerTests {
-    @Test func startsAnswersProbesAndDrainsOnSIGTERM() async throws {
-        let server = try ServerProcess.start(arguments: ["--host", "127.0.0.1", "--port", "0", "--log-format", "json"])
+    static func modelsDirectory(versions: [Int] = [1]) throws -> URL {
+        let directory = TinyModel.temporaryDirectory()
+        for version in versions { try TinyModel.write(to: directory, name: "tiny", version: version, seed: UInt64(version)) }
+        return directory
+    }
+
+    static func start(models: URL, extra: [String] = []) throws -> ServerProcess {
+        try ServerProcess.start(arguments: ["--host", "127.0.0.1", "--port", "0", "--log-format", "json", "--models", models.path] + extra)
+    }
+
+    static func wavFile(seconds: Double = 3, channels: Int = 1, sampleRate: Int = 16000, format: AudioEncoderFormat = .pcm16) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ser-\(UUID().uuidString).wav")
+        try Data(format.encode(seconds: seconds, channels: channels, sampleRate: sampleRate)).write(to: url)
+        return url
+    }
+
+    @Test func startsAnswersProbesPredictsAndDrainsOnSIGTERM() async throws {
+        let models = try Self.modelsDirectory()
+        defer { try? FileManager.default.removeItem(at: models) }
+        let server = try Self.start(models: models)
         defer { server.terminate() }
         let base = "http://127.0.0.1:\(server.port)"
-        let live = try await HTTPClient.send("GET", "\(base)/v2/health/live")
-        #expect(live.status == 200)
-        let spec = try await HTTPClient.send("GET", "\(base)/openapi.yaml")
-        #expect(spec.status == 200 && spec.text.hasPrefix("openapi: 3.1.0"))
-        let status = server.stop(signal: SIGTERM)
-        #expect(status == 0)
-        // Every request got exactly one JSON log line with its id and status.
+        #expect(try await HTTPClient.send("GET", "\(base)/v2/health/live").status == 200)
+        #expect(try await HTTPClient.send("GET", "\(base)/v2/health/ready").status == 200)
+
+        let wav = try Self.wavFile()
+        let raw = try await HTTPClient.send("POST", "\(base)/v1/predict?segment=1", body: Data(contentsOf: wav), headers: ["Content-Type": "audio/wav"])
+        #expect(raw.status == 200, "\(raw.text)")
+        #expect((raw.json["channels"] as? [[String: Any]])?.first?["segments"] as? [Any] != nil)
+
+        // Exactly what the README tells users to run.
+        let form = try HTTPClient.curl("POST", "\(base)/v1/predict", arguments: ["-F", "file=@\(wav.path)"])
+        #expect(form.status == 200, "\(form.body)")
+        #expect(form.body.contains("\"probabilities\""))
+
+        #expect(server.stop(signal: SIGTERM) == 0)
         let lines = server.output.split(separator: "\n").filter { $0.contains("\"msg\":\"request\"") }
-        #expect(lines.count == 2)
-        #expect(lines.allSatisfy { $0.contains("\"status\":200") && $0.contains("\"request_id\":") })
+        #expect(lines.count == 4)
+        #expect(lines.filter { $0.contains("\"path\":\"/v1/predict\"") }.allSatisfy { $0.contains("\"audio_s\":3") && $0.contains("\"inference_ms\":") })
+    }
+
+    @Test func servesConcurrentRequests() async throws {
+        let models = try Self.modelsDirectory()
+        defer { try? FileManager.default.removeItem(at: models) }
+        let server = try Self.start(models: models)
+        defer { server.terminate() }
+        let body = try Data(contentsOf: Self.wavFile(seconds: 2, channels: 2, sampleRate: 8000, format: .mulaw))
+        let url = "http://127.0.0.1:\(server.port)/v1/predict?roles=agent,customer"
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<24 { group.addTask { try await HTTPClient.send("POST", url, body: body, headers: ["Content-Type": "audio/wav"]).status } }
+            var all: [Int] = []
+            for try await status in group { all.append(status) }
+            return all
+        }
+        #expect(statuses.count == 24 && statuses.allSatisfy { $0 == 200 })
+    }
+
+    @Test func readinessFollowsModelsAndSIGHUPLoadsThem() async throws {
+        let models = TinyModel.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: models) }
+        let server = try Self.start(models: models)
+        defer { server.terminate() }
+        let base = "http://127.0.0.1:\(server.port)"
+        #expect(try await HTTPClient.send("GET", "\(base)/readyz").status == 503)
+        #expect(try await HTTPClient.send("GET", "\(base)/healthz").status == 200)
+        try TinyModel.write(to: models, name: "tiny", version: 1)
+        kill(server.process.processIdentifier, SIGHUP)
+        var ready = 0
+        for _ in 0..<100 where ready != 200 {
+            try await Task.sleep(for: .milliseconds(50))
+            ready = try await HTTPClient.send("GET", "\(base)/readyz").status
+        }
+        #expect(ready == 200)
+    }
+
+    /// Hot reload under load: requests keep flowing while a new version is written and SIGHUP sent;
+    /// none fails, and afterwards the new version serves.
+    @Test func reloadUnderLoadDropsNoRequest() async throws {
+        let models = try Self.modelsDirectory()
+        defer { try? FileManager.default.removeItem(at: models) }
+        let server = try Self.start(models: models)
+        defer { server.terminate() }
+        let body = try Data(contentsOf: Self.wavFile(seconds: 2))
+        let url = "http://127.0.0.1:\(server.port)/v1/predict"
+        let results = try await withThrowingTaskGroup(of: [(Int, String)].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var seen: [(Int, String)] = []
+                    for _ in 0..<15 {
+                        let reply = try await HTTPClient.send("POST", url, body: body, headers: ["Content-Type": "audio/wav"])
+                        seen.append((reply.status, (reply.json["model"] as? [String: String])?["version"] ?? "?"))
+                    }
+                    return seen
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(150))
+                try TinyModel.write(to: models, name: "tiny", version: 2, seed: 2)
+                kill(server.process.processIdentifier, SIGHUP)
+                return []
+            }
+            var all: [(Int, String)] = []
+            for try await part in group { all += part }
+            return all
+        }
+        #expect(results.count == 60)
+        #expect(results.allSatisfy { $0.0 == 200 }, "statuses: \(Set(results.map(\.0)))")
+        let after = try await HTTPClient.send("POST", url, body: body, headers: ["Content-Type": "audio/wav"])
+        #expect((after.json["model"] as? [String: String])?["version"] == "2")
+    }
+
+    /// SIGTERM while predictions run: every accepted request completes, then the process exits 0.
+    @Test func sigtermFinishesInFlightRequests() async throws {
+        let models = try Self.modelsDirectory()
+        defer { try? FileManager.default.removeItem(at: models) }
+        let server = try Self.start(models: models, extra: ["--max-concurrency", "1"])
+        defer { server.terminate() }
+        let body = try Data(contentsOf: Self.wavFile(seconds: 40))
+        let url = "http://127.0.0.1:\(server.port)/v1/predict?vad=false"
+        let requests = (0..<3).map { _ in
+            Task { try await HTTPClient.send("POST", url, body: body, headers: ["Content-Type": "audio/wav"]).status }
+        }
+        // Wait until the server has received the requests.
+        for _ in 0..<200 {
+            if server.output.contains("\"msg\":\"request\"") || server.output.components(separatedBy: "draining").count > 1 { break }
+            let metrics = try await HTTPClient.send("GET", "http://127.0.0.1:\(server.port)/metrics").text
+            if metrics.contains("ser_predictions_running 1"), metrics.contains("ser_predictions_queued 2") { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(server.process.processIdentifier, SIGTERM)
+        var statuses: [Int] = []
+        for request in requests { statuses.append(try await request.value) }
+        #expect(statuses == [200, 200, 200])
+        #expect(server.stop(signal: SIGTERM) == 0)
+        #expect(server.output.contains("\"abandoned_requests\":0"))
     }
 
     @Test func refusesAnInvalidSettingWithAClearMessage() throws {
         let result = try ServerProcess.runToCompletion(arguments: ["--port", "70000"])
         #expect(result.status != 0)
         #expect(result.output.contains("--port 70000: 0-65535"))
+        let env = try ServerProcess.runToCompletion(arguments: [], environment: ["SER_MAX_CONCURRENCY": "zero"])
+        #expect(env.status != 0)
+        #expect(env.output.contains("SER_MAX_CONCURRENCY=zero is invalid"))
+    }
+}
+
+/// The two encodings the live tests upload.
+enum AudioEncoderFormat {
+    case pcm16, mulaw
+
+    func encode(seconds: Double, channels: Int, sampleRate: Int) throws -> [UInt8] {
+        let signals = (0..<channels).map { Signals.speechLike(seconds: seconds, sampleRate: sampleRate, pitch: 120 + 50 * Double($0)) }
+        return try WAVEncoding.encode(signals, sampleRate: sampleRate, muLaw: self == .mulaw)
     }
 }

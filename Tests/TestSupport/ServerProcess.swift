@@ -71,10 +71,13 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     /// Runs the server expecting it to exit by itself (e.g. on invalid settings).
-    public static func runToCompletion(arguments: [String]) throws -> (status: Int32, output: String) {
+    public static func runToCompletion(arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

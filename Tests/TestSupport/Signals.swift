@@ -51,3 +51,17 @@ public enum Signals {
         return Double(sampleRate) * Double(crossings.count - 1) / (crossings.last! - crossings.first!)
     }
 }
+
+extension Signals {
+    /// A voiced, speech-like test signal: a harmonic tone (f0 `pitch` Hz, 6 harmonics) with a 4 Hz
+    /// syllable-rate envelope, at `amplitude` peak. Voice activity detection classifies it as speech.
+    public static func speechLike(seconds: Double, sampleRate: Int = 16000, pitch: Double = 150, amplitude: Double = 0.3) -> [Float] {
+        let n = Int(seconds * Double(sampleRate))
+        return (0..<n).map { i in
+            let t = Double(i) / Double(sampleRate)
+            let envelope = 0.55 + 0.45 * sin(2 * Double.pi * 4 * t)
+            let tone = (1...6).reduce(0.0) { $0 + sin(2 * Double.pi * pitch * Double($1) * t) / Double($1) }
+            return Float(amplitude / 2 * envelope * tone)
+        }
+    }
+}

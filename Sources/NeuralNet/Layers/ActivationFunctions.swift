@@ -5,6 +5,17 @@ import Darwin
 #endif
 
 extension Activation {
+    /// Whether the function never decreases (so it commutes with max pooling). GELU and SiLU dip
+    /// below zero for negative inputs and do not.
+    var isNonDecreasing: Bool {
+        switch self {
+        case .relu, .tanh, .sigmoid: true
+        case .leakyReLU(let slope): slope >= 0
+        case .elu(let alpha): alpha >= 0
+        case .gelu, .silu: false
+        }
+    }
+
     /// The function at one point (PyTorch's definitions).
     @inline(__always)
     func callAsFunction(_ x: Float) -> Float {

@@ -1,7 +1,12 @@
 import LinearAlgebra
 
 /// A 1-D or 2-D convolution (groups = 1) as im2col + `gemm`, with any following BatchNorm folded into
-/// its weights and an optional activation fused into the bias epilogue.
+/// its weights, an optional activation fused into the bias epilogue, and an optional non-overlapping
+/// pooling fused after that.
+///
+/// With fused pooling the kernel works on rectangular tiles of whole pooling windows: im2col tile →
+/// gemm into a cache-resident output tile → bias + activation → pooled straight into the output. The
+/// full-resolution conv output (50 MB for the first layer of a 60 s input) never goes to memory.
 ///
 /// 1-D convolutions run as 2-D ones over `[C, 1, T]` with a `1 × k` kernel: PyTorch's `[O, C, k]` weight
 /// has the same memory as `[O, C, 1, k]`.
@@ -17,8 +22,19 @@ struct ConvolutionKernel: LayerKernel {
     /// `[O]`, nil when the layer has no bias and no folded BatchNorm.
     let bias: [Float]?
     let activation: Activation?
+    /// Pooling applied after the activation, or nil.
+    let pool: FusedPooling?
 
-    init(spec: ConvolutionSpec, oneDimensional: Bool, weights: [Float], bias: [Float]?, activation: Activation?) {
+    /// A pooling layer with stride = kernel and no padding, fused into the preceding convolution.
+    struct FusedPooling: Sendable {
+        let kind: PoolingKernel.Kind
+        let height: Int
+        let width: Int
+    }
+
+    init(spec: ConvolutionSpec, oneDimensional: Bool, weights: [Float], bias: [Float]?, activation: Activation?,
+         pool: FusedPooling? = nil) {
+        self.pool = pool
         self.oneDimensional = oneDimensional
         outChannels = spec.outChannels
         let last = spec.kernelSize.count - 1
@@ -45,13 +61,28 @@ struct ConvolutionKernel: LayerKernel {
 
     func outputShape(_ input: ActivationShape) -> ActivationShape {
         let g = geometry(input)
-        return oneDimensional
-            ? .channels(channels: outChannels, time: g.outputWidth)
-            : .planes(channels: outChannels, height: g.outputHeight, width: g.outputWidth)
+        let (h, w) = (g.outputHeight / (pool?.height ?? 1), g.outputWidth / (pool?.width ?? 1))
+        return oneDimensional ? .channels(channels: outChannels, time: w) : .planes(channels: outChannels, height: h, width: w)
+    }
+
+    /// Conv-output rows and columns per tile when pooling is fused: whole pooling windows, several full
+    /// rows when a full row fits the tile budget, else one window row split along time.
+    private func pooledTile(_ g: ConvolutionGeometry, _ pool: FusedPooling, tiling: ConvolutionTiling) -> (rows: Int, columns: Int) {
+        let usedHeight = g.outputHeight / pool.height * pool.height
+        let usedWidth = g.outputWidth / pool.width * pool.width
+        let budget = max(tiling.minimumColumns, tiling.tileBytes / (4 * g.patchSize))
+        if pool.height * usedWidth <= budget {
+            return (min(usedHeight, max(1, budget / (pool.height * usedWidth)) * pool.height), usedWidth)
+        }
+        return (pool.height, min(usedWidth, max(pool.width, budget / pool.height / pool.width * pool.width)))
     }
 
     func scratchCount(_ input: ActivationShape, tiling: ConvolutionTiling) -> Int {
         let g = geometry(input)
+        if let pool {
+            let tile = pooledTile(g, pool, tiling: tiling)
+            return (g.patchSize + outChannels) * tile.rows * tile.columns
+        }
         if g.isPointwise { return 0 }
         let n = g.outputHeight * g.outputWidth
         return g.patchSize * tiling.tileColumns(rows: g.patchSize, columns: n)
@@ -70,6 +101,11 @@ struct ConvolutionKernel: LayerKernel {
         let k = g.patchSize
         let n = g.outputHeight * g.outputWidth
         weights.withUnsafeBufferPointer { w in withOptionalPointer(bias) { biasPointer in
+            if let pool {
+                forwardPooled(input, g, pool, weights: w.baseAddress!, bias: biasPointer, output: output,
+                              scratch: scratch, tiling: tiling)
+                return
+            }
             if g.isPointwise {
                 // [O, C] · [C, H·W] → [O, H·W]
                 gemm(.none, .none, m: outChannels, n: n, k: k, a: w.baseAddress!, lda: k,
@@ -90,5 +126,83 @@ struct ConvolutionKernel: LayerKernel {
                 first += count
             }
         } }
+    }
+
+    private func forwardPooled(_ input: UnsafePointer<Float>, _ g: ConvolutionGeometry, _ pool: FusedPooling,
+                               weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                               output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                               tiling: ConvolutionTiling) {
+        let k = g.patchSize
+        let (ph, pw) = (pool.height, pool.width)
+        let (pooledHeight, pooledWidth) = (g.outputHeight / ph, g.outputWidth / pw)
+        let tile = pooledTile(g, pool, tiling: tiling)
+        let columns = scratch  // im2col tile
+        let results = scratch + k * tile.rows * tile.columns  // conv output tile
+        let isMax = pool.kind == .max
+        let divisor = 1 / Float(ph * pw)
+        // max(act(x + b)) = act(max(x) + b) for a per-channel b and a non-decreasing activation, so
+        // max pooling can run first and the epilogue touch ph·pw times fewer values.
+        let epilogueAfterPooling = isMax && (activation?.isNonDecreasing ?? true)
+        var firstRow = 0
+        while firstRow < pooledHeight * ph {
+            let rows = min(tile.rows, pooledHeight * ph - firstRow)
+            var firstColumn = 0
+            while firstColumn < pooledWidth * pw {
+                let width = min(tile.columns, pooledWidth * pw - firstColumn)
+                let n = rows * width
+                im2col(input, g, firstRow: firstRow, rowCount: rows, firstColumn: firstColumn, columnCount: width,
+                       into: columns)  // [C·kh·kw, rows·width]
+                // [O, C·kh·kw] · [C·kh·kw, rows·width] → [O, rows·width]
+                gemm(.none, .none, m: outChannels, n: n, k: k, a: weights, lda: k, b: columns, ldb: n, c: results, ldc: n)
+                if !epilogueAfterPooling {
+                    biasActivationRows(results, rows: outChannels, columns: n, stride: n, bias: bias, activation: activation)
+                }
+                // Pool [O, rows, width] → output [O, rows/ph, width/pw] at (firstRow/ph, firstColumn/pw).
+                for o in 0..<outChannels {
+                    for windowRow in 0..<(rows / ph) {
+                        let top = results + o * n + windowRow * ph * width  // reduced in place over the window rows
+                        for a in 1..<max(ph, 1) {
+                            let next = top + a * width
+                            if isMax {
+                                for q in 0..<width { top[q] = max(top[q], next[q]) }
+                            } else {
+                                for q in 0..<width { top[q] += next[q] }
+                            }
+                        }
+                        let target = output + (o * pooledHeight + firstRow / ph + windowRow) * pooledWidth + firstColumn / pw
+                        let count = width / pw
+                        if pw == 1 {
+                            target.update(from: top, count: count)
+                        } else if pw == 2 {
+                            if isMax {
+                                for x in 0..<count { target[x] = max(top[2 * x], top[2 * x + 1]) }
+                            } else {
+                                for x in 0..<count { target[x] = top[2 * x] + top[2 * x + 1] }
+                            }
+                        } else {
+                            for x in 0..<count {
+                                var value = top[x * pw]
+                                for b in 1..<pw { value = isMax ? max(value, top[x * pw + b]) : value + top[x * pw + b] }
+                                target[x] = value
+                            }
+                        }
+                        if !isMax { for x in 0..<count { target[x] *= divisor } }
+                    }
+                }
+                if epilogueAfterPooling {
+                    for o in 0..<outChannels {
+                        for windowRow in 0..<(rows / ph) {
+                            let target = output + (o * pooledHeight + firstRow / ph + windowRow) * pooledWidth + firstColumn / pw
+                            let b = bias?[o] ?? 0
+                            if let activation { activation.apply(target, count: width / pw, bias: b) } else {
+                                for x in 0..<(width / pw) { target[x] += b }
+                            }
+                        }
+                    }
+                }
+                firstColumn += width
+            }
+            firstRow += rows
+        }
     }
 }

@@ -1,0 +1,143 @@
+import CSndFile
+import Synchronization
+
+/// libsndfile reports an open failure through a process-global error, so opening (header parsing
+/// only, microseconds) is serialised to keep concurrent requests' errors apart.
+let soundFileOpenLock = Mutex(())
+
+/// Audio decoded block by block: per-channel float PCM, optionally resampled band-limited to
+/// `outputRate`. Memory is bounded by the block size whatever the audio's length, so a service can
+/// analyse hours of audio in windows; `AudioDecoder.decode` collects the blocks when the whole signal
+/// is wanted. All limits of `AudioDecoder` apply, checked as the stream advances.
+public final class AudioStream {
+    /// The source's container, encoding, rate and channel count.
+    public let source: AudioFormat
+    /// Rate of the delivered samples, Hz.
+    public let outputRate: Int
+    /// Source frames decoded so far.
+    public private(set) var decodedFrames = 0
+
+    private let file: MemoryFile
+    private let handle: OpaquePointer
+    private let info: SF_INFO
+    private let limits: AudioLimits
+    private var resamplers: [StreamingResampler]
+    private var interleaved: [Float]
+    private var finished = false
+
+    /// Frames read per libsndfile call.
+    static let blockFrames = 16_384
+
+    /// Opens `bytes` and validates the header (channels, sample rate); decoding happens in `next()`.
+    /// - Parameter outputRate: resample to this rate, or nil to keep the source rate.
+    public init(bytes: [UInt8], limits: AudioLimits = AudioLimits(), outputRate: Int? = nil) throws(AudioDecodingError) {
+        guard !bytes.isEmpty else { throw .empty }
+        let file = MemoryFile(bytes: bytes)
+        var info = SF_INFO()
+        var io = MemoryFile.virtualIO
+        let opened = soundFileOpenLock.withLock { _ in
+            withExtendedLifetime(file) {
+                OpenResult(handle: sf_open_virtual(&io, Int32(SFM_READ), &info, Unmanaged.passUnretained(file).toOpaque()),
+                           error: Self.openError())
+            }
+        }
+        guard let handle = opened.handle else { throw opened.error }
+        let channelCount = Int(info.channels), sampleRate = Int(info.samplerate)
+        guard channelCount >= 1, channelCount <= limits.maxChannels else {
+            sf_close(handle)
+            throw .invalidChannelCount(channelCount, maximum: limits.maxChannels)
+        }
+        guard limits.sampleRateRange.contains(sampleRate) else {
+            sf_close(handle)
+            throw .invalidSampleRate(sampleRate, allowed: limits.sampleRateRange)
+        }
+        self.file = file
+        self.handle = handle
+        self.info = info
+        self.limits = limits
+        self.source = AudioFormat(container: SoundFileFormat.containerName(info.format), encoding: SoundFileFormat.encodingName(info.format),
+                                  sampleRate: sampleRate, channelCount: channelCount)
+        let targetRate = outputRate ?? sampleRate
+        self.outputRate = targetRate
+        self.resamplers = targetRate == sampleRate ? [] : (0..<channelCount).map { _ in StreamingResampler(from: sampleRate, to: targetRate) }
+        self.interleaved = [Float](repeating: 0, count: Self.blockFrames * channelCount)
+    }
+
+    deinit { sf_close(handle) }
+
+    /// The source's declared frame count (0 when unknown); never trusted for allocation.
+    public var declaredFrames: Int { max(0, Int(clamping: info.frames)) }
+
+    /// The next block of per-channel samples at `outputRate` (may be empty while a resampler fills),
+    /// or nil after the last one. At the end it checks truncation and the minimum duration.
+    public func next() throws(AudioDecodingError) -> [[Float]]? {
+        if finished { return nil }
+        let channelCount = source.channelCount
+        let got = interleaved.withUnsafeMutableBufferPointer { Int(sf_readf_float(handle, $0.baseAddress, sf_count_t(Self.blockFrames))) }
+        if got <= 0 {
+            finished = true
+            try checkEnd()
+            if resamplers.isEmpty { return nil }
+            let tails = resamplers.map { $0.finish() }
+            return tails.allSatisfy(\.isEmpty) ? nil : Self.equalized(tails)
+        }
+        let maxFrames = Int(limits.maxDurationSeconds * Double(source.sampleRate))
+        if decodedFrames + got > maxFrames { throw .tooLong(maximumSeconds: limits.maxDurationSeconds) }
+        var channels = [[Float]](repeating: [Float](repeating: 0, count: got), count: channelCount)
+        let floating = SoundFileFormat.isFloatingPoint(info.format)
+        try interleaved.withUnsafeBufferPointer { (buffer) throws(AudioDecodingError) in
+            for c in 0..<channelCount {
+                try channels[c].withUnsafeMutableBufferPointer { (target) throws(AudioDecodingError) in
+                    for i in 0..<got {
+                        let x = buffer[i * channelCount + c]
+                        if floating, !x.isFinite { throw .nonFiniteSamples(channel: c, frame: decodedFrames + i) }
+                        target[i] = x
+                    }
+                }
+            }
+        }
+        decodedFrames += got
+        if resamplers.isEmpty { return channels }
+        return Self.equalized(zip(resamplers, channels).map { $0.process($1) })
+    }
+
+    /// Per-channel resamplers run in lockstep, so their outputs have equal lengths; guard anyway.
+    private static func equalized(_ channels: [[Float]]) -> [[Float]] {
+        let n = channels.map(\.count).min() ?? 0
+        return channels.map { $0.count == n ? $0 : Array($0.prefix(n)) }
+    }
+
+    private func checkEnd() throws(AudioDecodingError) {
+        if sf_error(handle) != 0 {
+            throw .malformed(detail: String(cString: sf_strerror(handle)))
+        }
+        let declared = declaredFrames
+        if SoundFileFormat.declaresExactLength(info.format), declared > 0, decodedFrames < declared {
+            throw .truncated(decodedFrames: decodedFrames, declaredFrames: declared)
+        }
+        if let chunk = HeaderLog.shortDataChunk(handle), chunk.actual > 0 {
+            throw .truncated(decodedFrames: decodedFrames,
+                             declaredFrames: Int((Double(decodedFrames) * Double(chunk.declared) / Double(chunk.actual)).rounded()))
+        }
+        let duration = Double(decodedFrames) / Double(source.sampleRate)
+        guard decodedFrames > 0, duration >= limits.minDurationSeconds else {
+            throw .tooShort(seconds: duration, minimumSeconds: limits.minDurationSeconds)
+        }
+    }
+
+    /// Maps libsndfile's open failure (reported on the NULL handle) to a typed error.
+    static func openError() -> AudioDecodingError {
+        let detail = String(cString: sf_strerror(nil))
+        switch sf_error(nil) {
+        case Int32(SF_ERR_UNRECOGNISED_FORMAT): return .notAudio(detail: detail)
+        case Int32(SF_ERR_UNSUPPORTED_ENCODING): return .unsupportedEncoding(detail: detail)
+        default: return .malformed(detail: detail)
+        }
+    }
+}
+
+/// An `sf_open_virtual` result and, if it failed, why (read under the same lock).
+struct OpenResult: @unchecked Sendable {
+    var handle: OpaquePointer?
+    var error: AudioDecodingError
+}

@@ -1,0 +1,29 @@
+import AudioDecoding
+
+/// What the service accepts and how much work it takes on; every field is a flag and a `SER_*`
+/// environment variable of `ser-server`.
+public struct ServiceConfiguration: Sendable {
+    /// Bounds on uploaded audio (duration, channels, sample rates).
+    public var audioLimits: AudioLimits
+    /// Predictions computed at the same time (each uses one core); the rest wait in the queue.
+    public var maxConcurrentPredictions: Int
+    /// Predictions allowed to wait for a slot; beyond that the server answers 503 with Retry-After
+    /// instead of queueing without bound.
+    public var maxQueuedPredictions: Int
+    /// Longest a queued prediction waits for a slot before it gets 503, seconds.
+    public var queueTimeoutSeconds: Double
+    /// API keys accepted on /v1 routes as `Authorization: Bearer <key>`; empty = no key needed.
+    public var apiKeys: [String]
+    /// Key for `POST /v1/models/reload`; nil = reload only by SIGHUP.
+    public var adminKey: String?
+
+    public init(audioLimits: AudioLimits = AudioLimits(), maxConcurrentPredictions: Int = 2, maxQueuedPredictions: Int = 32,
+                queueTimeoutSeconds: Double = 30, apiKeys: [String] = [], adminKey: String? = nil) {
+        self.audioLimits = audioLimits
+        self.maxConcurrentPredictions = maxConcurrentPredictions
+        self.maxQueuedPredictions = maxQueuedPredictions
+        self.queueTimeoutSeconds = queueTimeoutSeconds
+        self.apiKeys = apiKeys
+        self.adminKey = adminKey
+    }
+}

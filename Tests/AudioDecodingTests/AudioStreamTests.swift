@@ -1,0 +1,35 @@
+import AudioDecoding
+import Testing
+import TestSupport
+
+@Suite("Streaming decode and resampling")
+struct AudioStreamTests {
+    /// Block-wise resampling gives the one-shot result: same length, same samples up to rounding.
+    @Test(arguments: [(8000, 16000), (44100, 16000), (48000, 16000), (16000, 16000), (22050, 8000)])
+    func streamingResamplingMatchesOneShot(from: Int, to: Int) throws {
+        let signal = Signals.speechLike(seconds: 7.3, sampleRate: from)
+        let oneShot = Resampler(from: from, to: to).resample(signal)
+        let bytes = try AudioEncoder().encode([signal], sampleRate: from, format: .wavFloat)
+        let stream = try AudioStream(bytes: bytes, outputRate: to)
+        var streamed: [Float] = []
+        var largestBlock = 0
+        while let block = try stream.next() {
+            streamed += block[0]
+            largestBlock = max(largestBlock, block[0].count)
+        }
+        #expect(streamed.count == oneShot.count)
+        let error = zip(streamed, oneShot).map { abs($0 - $1) }.max() ?? 0
+        #expect(error < 2e-3, "largest difference \(error)")
+        // Memory per step is bounded by the block, not the audio: a block's worth of output plus, at
+        // the end, the filter delay the resampler releases (well under 1024 samples).
+        #expect(largestBlock <= 16_384 * to / from + 1024)
+    }
+
+    @Test func reportsTheSourceFormatAndChecksLimitsAsItGoes() throws {
+        let tone = Signals.sine(frequency: 440, sampleRate: 8000, seconds: 3)
+        let bytes = try AudioEncoder().encode([tone, tone], sampleRate: 8000, format: .wavMuLaw)
+        let stream = try AudioStream(bytes: bytes, limits: AudioLimits(maxDurationSeconds: 2), outputRate: 16000)
+        #expect(stream.source == AudioFormat(container: "wav", encoding: "mulaw", sampleRate: 8000, channelCount: 2))
+        #expect(throws: AudioDecodingError.tooLong(maximumSeconds: 2)) { while try stream.next() != nil {} }
+    }
+}

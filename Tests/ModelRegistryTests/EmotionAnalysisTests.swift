@@ -1,0 +1,78 @@
+import Foundation
+import ModelRegistry
+import Testing
+import TestSupport
+
+@Suite("Windowed analysis of a channel")
+struct EmotionAnalysisTests {
+    func model() throws -> EmotionModel {
+        let directory = TinyModel.temporaryDirectory()
+        return try EmotionModel(contentsOfFile: TinyModel.write(to: directory, seed: 9))
+    }
+
+    /// A voiced, speech-like signal: a 150 Hz harmonic tone with a syllable-rate envelope.
+    func speechLike(seconds: Double) -> [Float] {
+        let n = Int(seconds * 16000)
+        return (0..<n).map { i in
+            let t = Double(i) / 16000
+            let envelope = 0.5 + 0.5 * sin(2 * Double.pi * 4 * t)
+            let tone = (1...5).reduce(0.0) { $0 + sin(2 * Double.pi * 150 * Double($1) * t) / Double($1) }
+            return Float(0.2 * envelope * tone)
+        }
+    }
+
+    @Test func segmentsCoverTheAudioAndProbabilitiesSumToOne() throws {
+        let model = try model()
+        let audio = speechLike(seconds: 7.3)
+        let analysis = try model.withSession { try $0.analyse(audio, options: AnalysisOptions(segmentSeconds: 2, voiceActivityDetection: false)) }
+        #expect(analysis.segments.map(\.startSeconds) == [0, 2, 4, 6])
+        #expect(abs(analysis.segments.last!.endSeconds - 7.3) < 1e-9)
+        for segment in analysis.segments {
+            let p = try #require(segment.estimate.probabilities)
+            #expect(abs(p.reduce(0, +) - 1) < 1e-4)
+        }
+        #expect(abs(analysis.overall.speechSeconds - 7.3) < 0.01)
+    }
+
+    @Test func overlappingSegmentsFollowTheHop() throws {
+        let model = try model()
+        let analysis = try model.withSession {
+            try $0.analyse(speechLike(seconds: 5), options: AnalysisOptions(segmentSeconds: 2, hopSeconds: 1, voiceActivityDetection: false))
+        }
+        #expect(analysis.segments.map(\.startSeconds) == [0, 1, 2, 3])
+        #expect(analysis.segments.map(\.endSeconds) == [2, 3, 4, 5])
+    }
+
+    @Test func silenceIsNotScoredWithVoiceActivityDetection() throws {
+        let model = try model()
+        let audio = speechLike(seconds: 3) + [Float](repeating: 0, count: 48000) + speechLike(seconds: 3)
+        let analysis = try model.withSession { try $0.analyse(audio, options: AnalysisOptions(segmentSeconds: 3)) }
+        #expect(analysis.segments.count == 3)
+        #expect(analysis.segments.map(\.speech) == [true, false, true])
+        #expect(analysis.segments[1].estimate.probabilities == nil)
+        #expect(analysis.overall.speechSeconds < 6.5)
+    }
+
+    /// The whole-audio estimate of a long input equals the speech-weighted mean of its windows, and
+    /// the same input always gives the same numbers.
+    @Test func isDeterministicAndWindowed() throws {
+        let model = try model()
+        let audio = speechLike(seconds: 9)
+        let options = AnalysisOptions(voiceActivityDetection: false)
+        let a = try model.withSession { try $0.analyse(audio, options: options) }
+        let b = try model.withSession { try $0.analyse(audio, options: options) }
+        #expect(a.overall == b.overall)
+        // 9 s with 2 s windows: 5 windows of 1.8 s, equal weights.
+        let windows = try (0..<5).map { w in
+            try model.withSession { try $0.probabilities(for: Array(audio[(w * 28800)..<((w + 1) * 28800)])) }
+        }
+        let mean = (0..<7).map { k in windows.reduce(Float(0)) { $0 + $1[k] } / 5 }
+        for (x, y) in zip(a.overall.probabilities!, mean) { #expect(abs(x - y) < 1e-5) }
+    }
+
+    @Test func veryShortAudioIsPaddedToTheNetworksMinimum() throws {
+        let model = try model()
+        let analysis = try model.withSession { try $0.analyse(speechLike(seconds: 0.2), options: AnalysisOptions(voiceActivityDetection: false)) }
+        #expect(analysis.overall.probabilities != nil)
+    }
+}

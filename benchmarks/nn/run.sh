@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Benchmarks the NeuralNet CNN forward pass against onnxruntime on the same model and inputs, in one run,
+# and writes benchmarks/nn/results.md.
+#
+#   benchmarks/nn/run.sh            (from anywhere; PYTHON overrides the interpreter, default .venv/bin/python)
+#
+# Steps: build NNBenchmark (release, SER_BENCHMARKS=1); write the benchmark SER CNN model file; export it
+# to ONNX and check onnxruntime against the Swift outputs on several input lengths (|Δ| ≤ 1e-4·max(1,|y|));
+# time sgemm peak + Swift forward and onnxruntime forward (1 intra-op, 1 inter-op thread, ORT_ENABLE_ALL)
+# on 3 s and 60 s inputs (64 mel bands × 100 frames/s). BLAS runs on 1 thread.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+PYTHON=${PYTHON:-.venv/bin/python}
+OUT=benchmarks/nn
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# Debian's OpenBLAS picks its AVX2 (Haswell) kernel on some AVX-512 virtual CPUs; force SkylakeX when
+# the CPU and OS support every AVX-512 subset it uses (unless the operator chose a kernel).
+if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
+    flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
+    if [[ -n "$flags" ]] && for f in avx512f avx512bw avx512dq avx512vl avx512cd; do grep -qw "$f" <<<"$flags" || exit 1; done; then
+        export OPENBLAS_CORETYPE=SkylakeX
+    fi
+fi
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+
+SER_BENCHMARKS=1 swift build -c release --product NNBenchmark >&2
+BIN=$(SER_BENCHMARKS=1 swift build -c release --show-bin-path)/NNBenchmark
+
+"$BIN" make-model "$WORK/model.safetensors"
+
+# Parity: Swift outputs on several inputs, then onnxruntime on the same inputs.
+"$PYTHON" - "$WORK/inputs.safetensors" <<'PY'
+import sys, numpy as np
+sys.path.insert(0, "scripts")
+import importlib.util
+spec = importlib.util.spec_from_file_location("fixtures", "scripts/make-layer-fixtures.py")
+fixtures = importlib.util.module_from_spec(spec); spec.loader.exec_module(fixtures)
+rng = np.random.default_rng(1)
+fixtures.write_safetensors(sys.argv[1], {f"input_{i}": rng.normal(0, 2, (1, 64, t)).astype(np.float32)
+                                         for i, t in enumerate([8, 100, 300, 777, 6000])})
+PY
+"$BIN" infer "$WORK/model.safetensors" "$WORK/inputs.safetensors" "$WORK/swift-outputs.safetensors"
+PARITY=$("$PYTHON" $OUT/export_onnx.py check "$WORK/model.safetensors" "$WORK/swift-outputs.safetensors")
+
+SWIFT_JSON=$("$BIN" bench "$WORK/model.safetensors" --times 300 6000 --repeat 15)
+ORT_JSON=$("$PYTHON" $OUT/export_onnx.py bench "$WORK/model.safetensors" --times 300 6000 --repeat 15)
+
+"$PYTHON" - "$SWIFT_JSON" "$ORT_JSON" "$PARITY" > $OUT/results.md <<'PY'
+import json, subprocess, sys, datetime
+swift, ort, parity = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+cpu = {k.strip(): v.strip() for k, v in (l.split(":", 1) for l in lscpu.splitlines() if ":" in l)}
+peak = swift["sgemm_peak_gflops"]
+print("# NeuralNet CNN forward benchmark\n")
+print(f"- Date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}")
+print(f"- Machine: {cpu.get('Model name', '?')}, {cpu.get('CPU(s)', '?')} CPUs, L2 {cpu.get('L2 cache', '?')}, "
+      f"L3 {cpu.get('L3 cache', '?')} (shared machine: other builds may run concurrently)")
+print(f"- OpenBLAS kernel: {swift['blas_core']} ({swift['blas_config']}), 1 thread")
+print(f"- onnxruntime {ort['onnxruntime']}, 1 intra-op + 1 inter-op thread, ORT_ENABLE_ALL, same model and inputs")
+print(f"- Model: SER CNN [1, 64, T] → 4× (Conv 3×3 + BN + ReLU + MaxPool), 32/64/128/128 ch, stats pooling, "
+      f"dense 128, dense 7, softmax; im2col tile {swift['tile_bytes']} B")
+print(f"- Parity (Swift vs onnxruntime, T = 8, 100, 300, 777, 6000): `{parity}`\n")
+print("## Single-core sgemm (`gemm`, row-major)\n")
+print("| m | n | k | kind | GFLOP/s |\n|---|---|---|---|---|")
+for g in swift["gemm"]:
+    print(f"| {g['m']} | {g['n']} | {g['k']} | {g['kind']} | {g['gflops']:.1f} |")
+print(f"\nPeak (best square shape): **{peak:.1f} GFLOP/s**\n")
+print("## CNN forward pass (median of 15)\n")
+print("| input | conv GFLOP | Swift ms | Swift GFLOP/s | % of sgemm peak | onnxruntime ms | ORT / Swift time |")
+print("|---|---|---|---|---|---|---|")
+for t, label in (("300", "3 s (T=300)"), ("6000", "60 s (T=6000)")):
+    s, o = swift["forward"][t], ort["results"][t]
+    print(f"| {label} | {s['conv_gflop']:.3f} | {s['median_ms']:.2f} | {s['gflops_median']:.1f} | "
+          f"{100 * s['fraction_of_peak']:.0f}% | {o['median_ms']:.2f} | {o['median_ms'] / s['median_ms']:.2f} |")
+print("\nGFLOP/s counts only convolution FLOPs (2 per multiply-add); ORT / Swift > 1 means Swift is faster.")
+PY
+cat $OUT/results.md
