@@ -9,9 +9,10 @@ struct TrainModelCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a model: k-fold cross-validation by speaker, then the final model (see `ser-train export`).",
         discussion: """
-            The configuration (JSON, or YAML with the same keys) lists only what differs from the defaults;
-            --print-default-config shows every key with its default. Writes <output>/run.json,
-            <output>/report.json and resumable checkpoints <output>/fold-N/ and <output>/final/.
+            The configuration (JSON, or YAML with the same keys) lists only what
+            differs from the defaults; --print-default-config shows every key with
+            its default. Writes <output>/run.json, <output>/report.json + .html and
+            resumable checkpoints <output>/fold-N/ and <output>/final/.
 
             Keys (defaults in --print-default-config):
             \(ConfigDocumentation.text)
