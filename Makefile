@@ -7,11 +7,12 @@ PORT ?= 8080
 MODELS ?= Models
 PYTHON := .venv/bin/python
 
-.PHONY: run test setup setup-runtime build release check-spec check-deploy check-container check-lb measure-resources clean help
+.PHONY: run test setup setup-runtime build release check-spec check-deploy check-container check-lb measure-resources train clean help
 
 help:
 	@echo "make run    build and run ser-server on port $(PORT) with $(MODELS)/"
 	@echo "make test   run the whole test suite (Swift tests + API conformance checks + deployment lint)"
+	@echo "make train  train the default model (k-fold by speaker + final) into $(MODELS)/ser-cnn/1/"
 	@echo "make check-container  rebuild the Dockerfile's runtime stage without Docker and serve from it (root, ~3 min)"
 	@echo "make check-lb         two replicas behind the compose stack's HAProxy config on loopback (~1 min)"
 
@@ -54,6 +55,15 @@ check-lb: setup
 
 measure-resources: release
 	scripts/measure-resources.sh
+
+# The default model: 4-fold speaker cross-validation + final model on ../shared/data (RAVDESS + EMO-DB),
+# telephone-channel augmentation; writes Models/ser-cnn/1/model.safetensors and report.json.
+TRAIN_CONFIG ?= scripts/train-default.json
+TRAIN_OUTPUT ?= .build/train-run
+train: setup-runtime
+	$(SWIFT) build -c release --product ser-train
+	.build/release/ser-train train --config $(TRAIN_CONFIG) --output $(TRAIN_OUTPUT)
+	.build/release/ser-train export --run $(TRAIN_OUTPUT) --models $(MODELS)
 
 clean:
 	rm -rf .build .build-container

@@ -7,5 +7,5 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ser-train",
         abstract: "Offline companion of ser-server: inspect audio, export features, train and evaluate models.",
-        subcommands: [InspectCommand.self, FeaturesCommand.self, EvaluateCommand.self])
+        subcommands: [InspectCommand.self, FeaturesCommand.self, EvaluateCommand.self, TrainModelCommand.self, ExportCommand.self])
 }

@@ -1,0 +1,33 @@
+/// The `train --help` summary of every configuration key (defaults: `--print-default-config`).
+/// Lines stay under 78 columns so ArgumentParser does not re-wrap them.
+enum ConfigDocumentation {
+    static let text = """
+      name, version: registry directory Models/<name>/<version>/ (ser-cnn, 1)
+      manifest: manifest.csv of the corpora (../shared/data/manifest.csv)
+      label_map: labels, corpus-label map, dropped labels (7 call-centre classes)
+      feature_config: the front end (16 kHz, 64 mel bands, 25 ms / 10 ms frames)
+      features: input rows (log_mel, pitch, voicing, energy)
+      layout: channels_by_time (conv1d) | image (conv2d)
+      window_seconds: service scoring window (6.0)
+      crop_seconds: training crop; short clips are tiled (3.0)
+      trim_silence_db: trim edge frames this far below the peak (50; 0 = off)
+      dither_db: white dither added to every recording, dBFS (-75; null = off)
+      layers: layers after the input (conv1d CNN + attentive pooling + head)
+      epochs, batch_size: 30, 32
+      optimizer: adam | adamw (adamw); weight_decay: 0.05
+      learning_rate: peak (1e-3); minimum_learning_rate: cosine floor (2e-5)
+      schedule: cosine | step (cosine); warmup_epochs (1)
+      step_epochs, step_gamma: step schedule (10, 0.3)
+      label_smoothing: 0.1; class_weighting: balanced | none (balanced)
+      gradient_clip_norm: global gradient norm limit (5; 0 = off)
+      early_stopping_patience: epochs without a better val UA (12; 0 = off)
+      seed: every random choice (20260101)
+      telephone_probability: share of examples via the telephone channel (0.5)
+      gain_db: random gain, +/- dB (6)
+      time_masks, max_time_mask_frames: SpecAugment in time (2, 20)
+      frequency_masks, max_frequency_mask_bands: SpecAugment in mel (2, 8)
+      folds: speaker folds of the cross-validation (4; 0 = none)
+      validation_fraction: training speakers held out for early stopping (0.15)
+      prefetch_batches, blas_threads, feature_threads: machinery (4, 1, 2)
+    """
+}

@@ -1,0 +1,236 @@
+import Features
+import Foundation
+import ModelRegistry
+import NeuralNet
+
+/// Everything a training run needs, as one Codable value (JSON or YAML). Every field has a default, so
+/// a config file lists only what it changes; `ser-train train --print-default-config` prints them all.
+public struct TrainingConfig: Codable, Sendable, Equatable {
+    // MARK: Model identity and data
+
+    /// Model name: the registry directory `Models/<name>/<version>/`.
+    public var name = "ser-cnn"
+    /// Model version (a positive integer string).
+    public var version = "1"
+    /// `manifest.csv` of the training corpora (`path,corpus,label,speaker,...`), relative paths resolved
+    /// against the manifest's directory; relative to the working directory.
+    public var manifest = "../shared/data/manifest.csv"
+    /// How corpus labels become model labels (and which are dropped); default: the call-centre set
+    /// `angry, disgust, fear, happy, neutral, sad, surprise`.
+    public var labelMap = LabelMap.callCentre
+
+    // MARK: Input
+
+    /// Feature front end (16 kHz, 25 ms / 10 ms frames, 64 mel bands by default).
+    public var featureConfig = FeatureConfig()
+    /// Feature rows of the network input, in order.
+    public var features: [ModelInputSpec.Feature] = [.logMel, .pitch, .voicing, .energy]
+    /// `channels_by_time` (`[rows, T]`, conv1d) or `image` (`[1, rows, T]`, conv2d).
+    public var layout = ModelInputSpec.Layout.channelsByTime
+    /// The service's scoring window, seconds (`ModelInputSpec.windowSeconds`): audio longer than this is
+    /// scored in equal windows of at most this length. Long enough that an utterance of the training
+    /// corpora is one window (splitting a 3.6 s clip into two 1.8 s halves, one mostly silence, costs
+    /// accuracy); the network pools over any length.
+    public var windowSeconds = 6.0
+    /// Training crop length, seconds: all examples of a batch have this length. Longer clips are cropped
+    /// at a random offset; shorter ones are tiled (repeated) to it, so pooling sees the clip's own
+    /// statistics rather than padding.
+    public var cropSeconds = 3.0
+
+    /// Trim leading/trailing frames more than this many dB below a file's loudest frame before
+    /// computing features (0 = keep everything): see `RecordingCleanup`.
+    public var trimSilenceDecibels: Float = 50
+    /// White dither added to every training/evaluation recording, dBFS (null = none).
+    public var ditherDecibels: Float? = -75
+
+    // MARK: Architecture
+
+    /// The layers after the input (input shape follows from `features` and `layout`). The last layer
+    /// outputs one logit per label. Default: a compact 1-D CNN (4 conv + BN + ReLU blocks, two max
+    /// pools), attentive statistics pooling and a 2-layer classifier head.
+    public var layers: [LayerSpec] = TrainingConfig.defaultLayers(labels: 7)
+
+    // MARK: Optimisation
+
+    /// Full passes over the training speakers' files (upper bound when early stopping is on).
+    public var epochs = 30
+    /// Examples per optimisation step.
+    public var batchSize = 32
+    /// `adam` (L2 weight decay in the gradient) or `adamw` (decoupled weight decay).
+    public var optimizer = AdamOptimizer.Variant.adamw
+    /// Peak learning rate.
+    public var learningRate: Float = 1e-3
+    /// Final learning rate of the cosine schedule.
+    public var minimumLearningRate: Float = 2e-5
+    /// `cosine` (linear warm-up, then half cosine to `minimumLearningRate`) or `step`.
+    public var schedule = ScheduleKind.cosine
+    /// Linear warm-up length, epochs (may be fractional).
+    public var warmupEpochs = 1.0
+    /// Step schedule: multiply the rate by `stepGamma` every `stepEpochs` epochs.
+    public var stepEpochs = 10
+    public var stepGamma: Float = 0.3
+    /// Weight decay λ (applied to conv/dense/recurrent/attention weights only).
+    public var weightDecay: Float = 0.05
+    /// Cross-entropy label smoothing ε.
+    public var labelSmoothing: Float = 0.1
+    /// `balanced` weights classes by inverse frequency in the training split (optimises UA); `none`.
+    public var classWeighting = ClassWeighting.balanced
+    /// Clip the global gradient norm to this (0 = off).
+    public var gradientClipNorm: Float = 5
+    /// Stop when validation UA has not improved for this many epochs (0 = never); the best epoch's
+    /// weights are kept.
+    public var earlyStoppingPatience = 12
+    /// Seed of every random choice: splits, initialisation, shuffling, augmentation, dropout.
+    public var seed: UInt64 = 20_260_101
+
+    // MARK: Augmentation (on cached features, per example and epoch)
+
+    /// Probability of training on the telephone-channel version of a file instead of the clean one.
+    public var telephoneProbability = 0.5
+    /// Random gain, ±dB (shifts the log-mel and energy rows, which is exactly what a gain does to them).
+    public var gainDecibels: Float = 6
+    /// SpecAugment: number of time masks and their maximum width, frames.
+    public var timeMasks = 2
+    public var maximumTimeMaskFrames = 20
+    /// SpecAugment: number of frequency masks on the log-mel rows and their maximum width, bands.
+    public var frequencyMasks = 2
+    public var maximumFrequencyMaskBands = 8
+
+    // MARK: Evaluation and machinery
+
+    /// Speaker folds of the cross-validation (every speaker is tested exactly once); 0 skips it and
+    /// only trains the final model.
+    public var folds = 4
+    /// Fraction of the training speakers (per corpus and gender) held out for early stopping and
+    /// temperature fitting.
+    public var validationFraction = 0.15
+    /// Batches the producer thread prepares ahead of the maths.
+    public var prefetchBatches = 4
+    /// OpenBLAS threads for the maths (the producer thread and the feature workers use the others).
+    public var blasThreads = 1
+    /// Threads computing the feature cache up front.
+    public var featureThreads = 2
+
+    public enum ScheduleKind: String, Codable, Sendable { case cosine, step }
+    public enum ClassWeighting: String, Codable, Sendable { case balanced, none }
+
+    public init() {}
+
+    /// The default architecture for `labels` outputs.
+    public static func defaultLayers(labels: Int) -> [LayerSpec] {
+        func conv(_ out: Int, _ k: Int, dilation: Int = 1) -> LayerSpec {
+            .conv1d(ConvolutionSpec(outChannels: out, kernelSize: [k], padding: [dilation * (k - 1) / 2], dilation: [dilation], bias: false))
+        }
+        return [
+            conv(96, 5), .batchNorm(BatchNormSpec()), .activation(.relu), .maxPool1d(PoolingSpec(kernelSize: [2])),
+            conv(128, 5), .batchNorm(BatchNormSpec()), .activation(.relu), .maxPool1d(PoolingSpec(kernelSize: [2])),
+            conv(128, 3, dilation: 2), .batchNorm(BatchNormSpec()), .activation(.relu),
+            conv(128, 3), .batchNorm(BatchNormSpec()), .activation(.relu),
+            .attentiveStatisticsPooling(AttentiveStatisticsPoolingSpec(attentionChannels: 64)),
+            .dense(DenseSpec(outFeatures: 128, bias: false)), .batchNorm(BatchNormSpec()), .activation(.relu),
+            .dropout(probability: 0.3),
+            .dense(DenseSpec(outFeatures: labels)),
+        ]
+    }
+
+    /// The model's input description without normalisation statistics.
+    public var inputSpec: ModelInputSpec {
+        ModelInputSpec(features: features, layout: layout, windowSeconds: windowSeconds)
+    }
+
+    /// The network architecture for this input.
+    public var networkSpec: NetworkSpec {
+        let rows = inputSpec.rowCount(config: featureConfig)
+        return NetworkSpec(inputShape: layout == .image ? [1, rows, nil] : [rows, nil], layers: layers)
+    }
+
+    /// Frames of one scoring window.
+    public var windowFrames: Int {
+        featureConfig.frameCount(sampleCount: Int(windowSeconds * Double(featureConfig.sampleRate)))
+    }
+
+    /// Frames of one training crop.
+    public var cropFrames: Int {
+        featureConfig.frameCount(sampleCount: Int(cropSeconds * Double(featureConfig.sampleRate)))
+    }
+
+    // MARK: Codable with defaults
+
+    enum CodingKeys: String, CodingKey {
+        case name, version, manifest, labelMap = "label_map", featureConfig = "feature_config", features, layout
+        case windowSeconds = "window_seconds", cropSeconds = "crop_seconds", trimSilenceDecibels = "trim_silence_db", ditherDecibels = "dither_db", layers, epochs, batchSize = "batch_size", optimizer
+        case learningRate = "learning_rate", minimumLearningRate = "minimum_learning_rate", schedule
+        case warmupEpochs = "warmup_epochs", stepEpochs = "step_epochs", stepGamma = "step_gamma"
+        case weightDecay = "weight_decay", labelSmoothing = "label_smoothing", classWeighting = "class_weighting"
+        case gradientClipNorm = "gradient_clip_norm", earlyStoppingPatience = "early_stopping_patience", seed
+        case telephoneProbability = "telephone_probability", gainDecibels = "gain_db", timeMasks = "time_masks"
+        case maximumTimeMaskFrames = "max_time_mask_frames", frequencyMasks = "frequency_masks"
+        case maximumFrequencyMaskBands = "max_frequency_mask_bands", folds, validationFraction = "validation_fraction"
+        case prefetchBatches = "prefetch_batches", blasThreads = "blas_threads", featureThreads = "feature_threads"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func value<T: Decodable>(_ key: CodingKeys, _ current: T) throws -> T { try c.decodeIfPresent(T.self, forKey: key) ?? current }
+        name = try value(.name, name)
+        version = try value(.version, version)
+        manifest = try value(.manifest, manifest)
+        labelMap = try value(.labelMap, labelMap)
+        featureConfig = try value(.featureConfig, featureConfig)
+        features = try value(.features, features)
+        layout = try value(.layout, layout)
+        windowSeconds = try value(.windowSeconds, windowSeconds)
+        cropSeconds = try value(.cropSeconds, cropSeconds)
+        trimSilenceDecibels = try value(.trimSilenceDecibels, trimSilenceDecibels)
+        ditherDecibels = c.contains(.ditherDecibels) ? try c.decodeIfPresent(Float.self, forKey: .ditherDecibels) : ditherDecibels
+        layers = try value(.layers, Self.defaultLayers(labels: labelMap.labels.count))
+        epochs = try value(.epochs, epochs)
+        batchSize = try value(.batchSize, batchSize)
+        optimizer = try value(.optimizer, optimizer)
+        learningRate = try value(.learningRate, learningRate)
+        minimumLearningRate = try value(.minimumLearningRate, minimumLearningRate)
+        schedule = try value(.schedule, schedule)
+        warmupEpochs = try value(.warmupEpochs, warmupEpochs)
+        stepEpochs = try value(.stepEpochs, stepEpochs)
+        stepGamma = try value(.stepGamma, stepGamma)
+        weightDecay = try value(.weightDecay, weightDecay)
+        labelSmoothing = try value(.labelSmoothing, labelSmoothing)
+        classWeighting = try value(.classWeighting, classWeighting)
+        gradientClipNorm = try value(.gradientClipNorm, gradientClipNorm)
+        earlyStoppingPatience = try value(.earlyStoppingPatience, earlyStoppingPatience)
+        seed = try value(.seed, seed)
+        telephoneProbability = try value(.telephoneProbability, telephoneProbability)
+        gainDecibels = try value(.gainDecibels, gainDecibels)
+        timeMasks = try value(.timeMasks, timeMasks)
+        maximumTimeMaskFrames = try value(.maximumTimeMaskFrames, maximumTimeMaskFrames)
+        frequencyMasks = try value(.frequencyMasks, frequencyMasks)
+        maximumFrequencyMaskBands = try value(.maximumFrequencyMaskBands, maximumFrequencyMaskBands)
+        folds = try value(.folds, folds)
+        validationFraction = try value(.validationFraction, validationFraction)
+        prefetchBatches = try value(.prefetchBatches, prefetchBatches)
+        blasThreads = try value(.blasThreads, blasThreads)
+        featureThreads = try value(.featureThreads, featureThreads)
+    }
+
+    /// Checks values a run cannot start with.
+    public func validate() throws(TrainingError) {
+        func fail(_ reason: String) -> TrainingError { .invalidConfiguration(reason) }
+        guard epochs > 0, batchSize > 0 else { throw fail("epochs and batch_size must be positive") }
+        guard learningRate > 0, minimumLearningRate >= 0 else { throw fail("learning rates must be positive") }
+        guard windowSeconds > 0, cropSeconds > 0 else { throw fail("window_seconds and crop_seconds must be positive") }
+        guard (0...1).contains(telephoneProbability) else { throw fail("telephone_probability must be in [0, 1]") }
+        guard labelSmoothing >= 0, labelSmoothing < 1 else { throw fail("label_smoothing must be in [0, 1)") }
+        guard folds == 0 || folds >= 2 else { throw fail("folds must be 0 or at least 2") }
+        guard labelMap.validationErrors().isEmpty else { throw fail("label_map: \(labelMap.validationErrors())") }
+        do {
+            let shape = try networkSpec.shapes(time: cropFrames).last!
+            guard shape == .vector(features: labelMap.labels.count) else {
+                throw fail("the network outputs \(shape), expected \(labelMap.labels.count) logits")
+            }
+        } catch let error as TrainingError {
+            throw error
+        } catch {
+            throw fail("\(error)")
+        }
+    }
+}
