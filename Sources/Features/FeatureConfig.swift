@@ -89,6 +89,11 @@ public struct FeatureConfig: Codable, Sendable, Equatable {
     public var voiceActivityThresholdDecibels: Double = 12
     /// Time a speech region is held open after its last energetic frame, seconds (hangover).
     public var voiceActivityHangoverSeconds: Double = 0.2
+    /// A frame seeds speech when YIN's aperiodicity (cumulative mean normalised difference at the
+    /// chosen period, 0 = perfectly periodic) is below this. Deliberately looser than
+    /// `pitchTroughThreshold` (0.1, librosa's rule for choosing the period): voiced frames of real,
+    /// reverberant or noisy recordings sit at 0.1-0.3, noise near 1.
+    public var voiceActivityAperiodicityThreshold: Double = 0.35
     /// Syllable nuclei must exceed the utterance's 99th-percentile intensity minus this many dB
     /// (de Jong & Wempe's "silence threshold", −25 dB there).
     public var syllableSilenceThresholdDecibels: Double = 25
@@ -127,7 +132,7 @@ public struct FeatureConfig: Codable, Sendable, Equatable {
         case pitchMinFrequency, pitchMaxFrequency, pitchFrameLength, pitchTroughThreshold
         case chromaBinCount, chromaTuning, rolloffFraction
         case formantCount, lpcOrder, preEmphasisFrequency, formantMinFrequency, formantMaxFrequency, formantMaxBandwidth
-        case voiceActivityThresholdDecibels, voiceActivityHangoverSeconds
+        case voiceActivityThresholdDecibels, voiceActivityHangoverSeconds, voiceActivityAperiodicityThreshold
         case syllableSilenceThresholdDecibels, syllableMinimumDipDecibels
     }
 
@@ -165,6 +170,7 @@ public struct FeatureConfig: Codable, Sendable, Equatable {
         try read(.formantMaxBandwidth, into: &formantMaxBandwidth)
         try read(.voiceActivityThresholdDecibels, into: &voiceActivityThresholdDecibels)
         try read(.voiceActivityHangoverSeconds, into: &voiceActivityHangoverSeconds)
+        try read(.voiceActivityAperiodicityThreshold, into: &voiceActivityAperiodicityThreshold)
         try read(.syllableSilenceThresholdDecibels, into: &syllableSilenceThresholdDecibels)
         try read(.syllableMinimumDipDecibels, into: &syllableMinimumDipDecibels)
     }

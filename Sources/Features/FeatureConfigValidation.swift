@@ -86,6 +86,9 @@ extension FeatureConfig {
         if !(voiceActivityThresholdDecibels >= 0) {
             throw .outOfRange(parameter: "voiceActivityThresholdDecibels", value: voiceActivityThresholdDecibels, range: "[0, ∞)")
         }
+        if !(voiceActivityAperiodicityThreshold > 0 && voiceActivityAperiodicityThreshold <= 1) {
+            throw .outOfRange(parameter: "voiceActivityAperiodicityThreshold", value: voiceActivityAperiodicityThreshold, range: "(0, 1]")
+        }
         if !(voiceActivityHangoverSeconds >= 0) {
             throw .outOfRange(parameter: "voiceActivityHangoverSeconds", value: voiceActivityHangoverSeconds, range: "[0, ∞)")
         }

@@ -175,12 +175,18 @@ public final class FeatureExtractor {
     /// Voice activity of a stretch of frames against a threshold computed elsewhere (e.g. over the whole
     /// recording, while `energyDecibels` and `pitch` cover one window of it).
     public func voiceActivity(energyDecibels: [Float], pitch: PitchTrack, threshold: Double) -> [Bool] {
-        VoiceActivity.mask(energyDecibels: energyDecibels, voiced: pitch.voiced, threshold: threshold,
+        VoiceActivity.mask(energyDecibels: energyDecibels, voiced: speechSeeds(pitch), threshold: threshold,
                            hangoverFrames: Int((config.voiceActivityHangoverSeconds * config.frameRate).rounded()))
     }
 
+    /// Frames periodic enough to seed speech (aperiodicity below `voiceActivityAperiodicityThreshold`).
+    public func speechSeeds(_ pitch: PitchTrack) -> [Bool] {
+        let limit = Float(config.voiceActivityAperiodicityThreshold)
+        return pitch.aperiodicity.map { $0 < limit }
+    }
+
     public func voiceActivity(energyDecibels: [Float], pitch: PitchTrack) -> [Bool] {
-        VoiceActivity.mask(energyDecibels: energyDecibels, voiced: pitch.voiced,
+        VoiceActivity.mask(energyDecibels: energyDecibels, voiced: speechSeeds(pitch),
                            thresholdDecibels: config.voiceActivityThresholdDecibels,
                            hangoverFrames: Int((config.voiceActivityHangoverSeconds * config.frameRate).rounded()))
     }

@@ -2,7 +2,8 @@
 ///
 /// 1. Noise floor: the 10th percentile of frame energy (dB) over the utterance; the threshold is
 ///    `floor + voiceActivityThresholdDecibels`.
-/// 2. Seeds: frames above the threshold that are also voiced.
+/// 2. Seeds: frames above the threshold that are also periodic (YIN aperiodicity below
+///    `voiceActivityAperiodicityThreshold`).
 /// 3. Each contiguous run of above-threshold frames that contains a seed becomes speech, so
 ///    unvoiced consonants next to voiced sounds are kept while loud unvoiced noise alone is not.
 /// 4. Hangover: each speech run is extended by `voiceActivityHangoverSeconds`.

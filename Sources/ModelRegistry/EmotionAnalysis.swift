@@ -103,7 +103,7 @@ extension InferenceSession {
     /// 1. Energy pass: per-frame energy of every channel (4 bytes per 10 ms frame), which gives the
     ///    length and, for voice activity, each channel's noise floor.
     /// 2. Window pass: every segment of the timeline is cut into equal windows of at most the model's
-    ///    `windowSeconds`; a window with enough speech (loud frames seeded by YIN voicing, against the
+    ///    `windowSeconds`; a window with enough speech (loud frames seeded by periodic ones, against the
     ///    channel's whole-recording threshold) gets calibrated probabilities; a segment's estimate is
     ///    the speech-weighted mean of its windows, a channel's that of its segments.
     public func analyse(_ source: some SampleBlockSource, options: AnalysisOptions) throws(AnalysisError) -> SourceAnalysis {
@@ -247,7 +247,7 @@ extension InferenceSession {
             let voiced = voicing(counted, frames: frames)
             let mask = extractor.voiceActivity(energyDecibels: Array(energy[f0..<f1]),
                                                pitch: PitchTrack(frequencies: [Float](repeating: 0, count: frames),
-                                                                 aperiodicity: [Float](repeating: 0, count: frames), voiced: voiced),
+                                                                 aperiodicity: voiced.map { $0 ? 0 : 1 }, voiced: voiced),
                                                threshold: threshold)
             speech = Double(mask.lazy.filter { $0 }.count) * Double(hop) / rate
             let needed = min(options.minimumSpeechSeconds, Double(window.upper - window.lower) / rate * 0.5)

@@ -25,9 +25,10 @@ public final class InferenceSession: @unchecked Sendable {
         self.workspace = Workspace()
     }
 
-    /// Per-frame voicing (at the model's hop) of `samples`, from pitch tracked every `voicingStride` frames.
+    /// Per-frame speech seeds (at the model's hop) of `samples`, from pitch tracked every `voicingStride`
+    /// frames (see `FeatureExtractor.speechSeeds`).
     func voicing(_ samples: [Float], frames: Int) -> [Bool] {
-        let coarse = voicingExtractor.pitch(samples).voiced
+        let coarse = voicingExtractor.speechSeeds(voicingExtractor.pitch(samples))
         guard !coarse.isEmpty else { return [Bool](repeating: false, count: frames) }
         let stride = Self.voicingStride
         // Fine frame f is centred on f·hop; the nearest coarse frame is round(f / stride).
