@@ -88,6 +88,24 @@ if Context.environment["SER_BENCHMARKS"] != nil {
     package.products.append(.executable(name: "NNBenchmark", targets: ["NNBenchmark"]))
 }
 
+// libFuzzer targets are built only on request (`SER_FUZZ=1`, see scripts/fuzz.sh), with
+// `-sanitize=fuzzer,address`, so everyday builds and tests never compile them.
+if Context.environment["SER_FUZZ"] != nil {
+    package.targets.append(.target(name: "CLibFuzzer", path: "fuzz/CLibFuzzer"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "fuzz/FuzzSupport"))
+    for (name, dependencies) in [
+        ("FuzzAudioDecoder", ["AudioDecoding"]),
+        ("FuzzModelFile", ["ModelRegistry", "NeuralNet", "TestSupport"]),
+        ("FuzzMultipart", ["HTTPServer"]),
+        ("FuzzRequest", ["Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "TestSupport"]),
+    ] as [(String, [Target.Dependency])] {
+        var all = dependencies + ["FuzzSupport"]
+        if name == "FuzzRequest" { all.append(.product(name: "Logging", package: "swift-log")) }
+        package.targets.append(.executableTarget(name: name, dependencies: all, path: "fuzz/\(name)"))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}
+
 // Strictness for every Swift target of ours, applied in one place (the swift-log pattern).
 for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
