@@ -71,8 +71,9 @@ public struct AudioDecoder: Sendable {
             sampleRate: sampleRate, channelCount: channelCount)
 
         // Decode in chunks and never trust the declared length for allocation: reserve at most
-        // what the limit allows, and stop as soon as the stream passes the limit.
-        let maxFrames = Int(limits.maxDurationSeconds * Double(sampleRate))
+        // what the limits allow, and stop as soon as the stream passes them. The frame limit is the
+        // duration limit, or fewer where the sample budget (frames × channels) is reached first.
+        let maxFrames = min(Int(limits.maxDurationSeconds * Double(sampleRate)), limits.maxSamples / channelCount)
         let declaredFrames = Int(clamping: info.frames)
         let reserve = min(max(declaredFrames, 0), maxFrames + 1)
         var channels = [[Float]](repeating: [], count: channelCount)
@@ -85,7 +86,7 @@ public struct AudioDecoder: Sendable {
                 Int(sf_readf_float(handle, buffer.baseAddress, sf_count_t(Self.chunkFrames)))
             }
             if got <= 0 { break }
-            if totalFrames + got > maxFrames { throw .tooLong(maximumSeconds: limits.maxDurationSeconds) }
+            if totalFrames + got > maxFrames { throw .tooLong(maximumSeconds: Double(maxFrames) / Double(sampleRate)) }
             interleaved.withUnsafeBufferPointer { buffer in
                 for c in 0..<channelCount {
                     channels[c].append(contentsOf: repeatElement(0, count: got))

@@ -44,6 +44,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Most audio channels accepted. [SER_MAX_CHANNELS, default 8]")
     var maxChannels: Int?
 
+    @Option(help: "Most decoded samples accepted per request, over all channels (4 bytes each; bounds decoding memory). [SER_MAX_SAMPLES, default 115200000 = 1 h of 16 kHz stereo]")
+    var maxSamples: Int?
+
     @Option(help: "Predictions computed in parallel (each uses one core). [SER_MAX_CONCURRENCY, default: the number of cores]")
     var maxConcurrency: Int?
 
@@ -113,7 +116,8 @@ struct ServerCommand: ParsableCommand {
         let service = ServiceConfiguration(
             audioLimits: AudioLimits(
                 maxDurationSeconds: try Setting.resolve(maxDuration, env: "SER_MAX_DURATION", default: 3600, valid: { $0 > 0 && $0.isFinite }, rule: "a positive number of seconds"),
-                maxChannels: try Setting.resolve(maxChannels, env: "SER_MAX_CHANNELS", default: 8, valid: { $0 >= 1 }, rule: "at least 1")),
+                maxChannels: try Setting.resolve(maxChannels, env: "SER_MAX_CHANNELS", default: 8, valid: { $0 >= 1 }, rule: "at least 1"),
+                maxSamples: try Setting.resolve(maxSamples, env: "SER_MAX_SAMPLES", default: 115_200_000, valid: { $0 >= 1 }, rule: "at least 1")),
             maxConcurrentPredictions: try Setting.resolve(maxConcurrency, env: "SER_MAX_CONCURRENCY", default: max(1, cores), valid: { $0 >= 1 }, rule: "at least 1"),
             maxQueuedPredictions: try Setting.resolve(maxQueue, env: "SER_MAX_QUEUE", default: 64, valid: { $0 >= 0 }, rule: "0 or more"),
             queueTimeoutSeconds: try Setting.resolve(queueTimeout, env: "SER_QUEUE_TIMEOUT", default: 30, valid: { $0 > 0 }, rule: "a positive number of seconds"),
