@@ -7,7 +7,7 @@ PORT ?= 8080
 MODELS ?= Models
 PYTHON := .venv/bin/python
 
-.PHONY: run test setup setup-runtime build release check-spec clean help
+.PHONY: run test setup setup-runtime build release check-spec check-fuzz clean help
 
 help:
 	@echo "make run    build and run ser-server on port $(PORT) with $(MODELS)/"
@@ -33,9 +33,16 @@ build: setup
 test: build
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory check-spec
+	@$(MAKE) --no-print-directory check-fuzz
+
+# Short libFuzzer runs of the four fuzz targets (fuzz/, .build-fuzz/): FUZZ_SECONDS each. The longer
+# runs, sanitizers, soak and fault injection are scripts (see RELIABILITY.md).
+FUZZ_SECONDS ?= 20
+check-fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 check-spec:
 	$(PYTHON) -m openapi_spec_validator openapi.yaml
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-asan .build-tsan

@@ -80,6 +80,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Concurrent connections accepted. [SER_MAX_CONNECTIONS, default 1000]")
     var maxConnections: Int?
 
+    @Option(help: "Concurrent connections one client address may hold, against slow clients trickling headers (slowloris); 0 = no limit (use 0 behind a proxy). [SER_MAX_CONNECTIONS_PER_CLIENT, default 0]")
+    var maxConnectionsPerClient: Int?
+
     @Option(help: "Seconds to let in-flight requests finish after SIGTERM before exiting. [SER_DRAIN_TIMEOUT, default 25]")
     var drainTimeout: Int?
 
@@ -111,7 +114,8 @@ struct ServerCommand: ParsableCommand {
             threadCount: try Setting.resolve(threads, env: "SER_THREADS", default: max(4, 4 * cores), valid: { $0 >= 1 }, rule: "at least 1"),
             connectionTimeoutSeconds: try Setting.resolve(connectionTimeout, env: "SER_CONNECTION_TIMEOUT", default: 30, valid: { $0 >= 1 }, rule: "at least 1"),
             maxConnections: try Setting.resolve(maxConnections, env: "SER_MAX_CONNECTIONS", default: 1000, valid: { $0 >= 1 }, rule: "at least 1"),
-            maxBodyBytes: try Setting.resolve(maxBodyBytes, env: "SER_MAX_BODY_BYTES", default: 64 << 20, valid: { $0 >= 1 }, rule: "at least 1"))
+            maxBodyBytes: try Setting.resolve(maxBodyBytes, env: "SER_MAX_BODY_BYTES", default: 64 << 20, valid: { $0 >= 1 }, rule: "at least 1"),
+            maxConnectionsPerClient: try Setting.resolve(maxConnectionsPerClient, env: "SER_MAX_CONNECTIONS_PER_CLIENT", default: 0, valid: { $0 >= 0 }, rule: "0 or more"))
         let drainSeconds = try Setting.resolve(drainTimeout, env: "SER_DRAIN_TIMEOUT", default: 25, valid: { $0 >= 0 }, rule: "0 or more")
         let service = ServiceConfiguration(
             audioLimits: AudioLimits(
