@@ -108,16 +108,34 @@ struct HTTPServerTests {
     }
 
     /// Shutdown stops accepting but lets a request that is being handled finish.
+    /// The handler is held until shutdown has begun (the listener is closed), so the test does not
+    /// depend on scheduling: with a fixed sleep in the handler and a polling loop it hung forever under
+    /// AddressSanitizer on a loaded machine (the request finished between two polls).
     @Test func shutdownWaitsForInFlightRequests() async throws {
+        let entered = DispatchSemaphore(value: 0), proceed = DispatchSemaphore(value: 0)
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), logger: Self.logger) { request in
-            usleep(400_000)
+            entered.signal()
+            _ = proceed.wait(timeout: .now() + 30)
             return HTTPServerTests.echo(request)
         }
         try server.start()
-        let base = "http://127.0.0.1:\(server.port)"
+        let port = server.port
+        let base = "http://127.0.0.1:\(port)"
         let slow = Task { try await HTTPClient.send("GET", "\(base)/slow") }
-        while server.inFlightRequests == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        let abandoned = server.shutdown(gracePeriod: Duration.seconds(5))
+        let arrived = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: entered.wait(timeout: .now() + 60) == .success) }
+        }
+        #expect(arrived)
+        #expect(server.inFlightRequests == 1)
+        let shutdown = Task.detached { server.shutdown(gracePeriod: Duration.seconds(30)) }
+        // Release the handler once the listener is closed (shutdown has set draining before that).
+        var refused = false
+        for _ in 0..<3000 where !refused {
+            if let fd = try? RawHTTP.connect(port: port) { close(fd); try await Task.sleep(for: .milliseconds(10)) } else { refused = true }
+        }
+        #expect(refused)
+        proceed.signal()
+        let abandoned = await shutdown.value
         #expect(abandoned == 0)
         let reply = try await slow.value
         #expect(reply.status == 200)
