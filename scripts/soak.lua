@@ -3,7 +3,7 @@
 -- Bodies come from $SOAK_DIR (written by soak.sh).
 local mix = {}
 local counter = 0
-local statuses = {}
+statuses = {}  -- global: done() reads it from each thread with thread:get
 
 local function read(path)
   local f = assert(io.open(path, "rb"))
@@ -58,7 +58,7 @@ end
 function done(summary, latency, requests)
   local total = {}
   for _, thread in ipairs(threads) do
-    local s = thread:get("statuses")
+    local s = thread:get("statuses") or {}
     for code, n in pairs(s) do total[code] = (total[code] or 0) + n end
   end
   local fivexx = 0
