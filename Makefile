@@ -7,7 +7,7 @@ PORT ?= 8080
 MODELS ?= Models
 PYTHON := .venv/bin/python
 
-.PHONY: run test setup setup-runtime build release check-spec check-deploy check-container check-lb measure-resources train clean help
+.PHONY: run test setup setup-runtime build release check-spec check-deploy check-fuzz check-container check-lb measure-resources train clean help
 
 help:
 	@echo "make run    build and run ser-server on port $(PORT) with $(MODELS)/"
@@ -37,6 +37,13 @@ test: build
 	$(SWIFT) test --skip-build
 	@$(MAKE) --no-print-directory check-spec
 	@$(MAKE) --no-print-directory check-deploy
+	@$(MAKE) --no-print-directory check-fuzz
+
+# Short libFuzzer runs of the four fuzz targets (fuzz/, .build-fuzz/): FUZZ_SECONDS each. The longer
+# runs, sanitizers, soak and fault injection are scripts (see RELIABILITY.md).
+FUZZ_SECONDS ?= 20
+check-fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 check-spec:
 	$(PYTHON) -m openapi_spec_validator openapi.yaml
@@ -66,4 +73,4 @@ train: setup-runtime
 	.build/release/ser-train export --run $(TRAIN_OUTPUT) --models $(MODELS)
 
 clean:
-	rm -rf .build .build-container
+	rm -rf .build .build-container .build-fuzz .build-asan .build-tsan

@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "AudioDecodingTests", dependencies: ["AudioDecoding", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "TestSupport"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "TestSupport"], exclude: ["BadInputs"]),
         .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "AudioDecoding", "TestSupport"]),
 
         // Audio features (log-mel, MFCC, pitch, formants, ...) from [Float] PCM; librosa parity fixtures.
@@ -93,6 +93,24 @@ if Context.environment["SER_BENCHMARKS"] != nil {
     package.targets.append(.executableTarget(
         name: "ModelIO", dependencies: ["ModelRegistry", "AudioDecoding", "NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/ModelIO"))
     package.products.append(.executable(name: "ModelIO", targets: ["ModelIO"]))
+}
+
+// libFuzzer targets are built only on request (`SER_FUZZ=1`, see scripts/fuzz.sh), with
+// `-sanitize=fuzzer,address`, so everyday builds and tests never compile them.
+if Context.environment["SER_FUZZ"] != nil {
+    package.targets.append(.target(name: "CLibFuzzer", path: "fuzz/CLibFuzzer"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "fuzz/FuzzSupport"))
+    for (name, dependencies) in [
+        ("FuzzAudioDecoder", ["AudioDecoding"]),
+        ("FuzzModelFile", ["ModelRegistry", "NeuralNet", "TestSupport"]),
+        ("FuzzMultipart", ["HTTPServer"]),
+        ("FuzzRequest", ["Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "TestSupport"]),
+    ] as [(String, [Target.Dependency])] {
+        var all = dependencies + ["FuzzSupport"]
+        if name == "FuzzRequest" { all.append(.product(name: "Logging", package: "swift-log")) }
+        package.targets.append(.executableTarget(name: name, dependencies: all, path: "fuzz/\(name)"))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
 }
 
 // Strictness for every Swift target of ours, applied in one place (the swift-log pattern).

@@ -81,8 +81,10 @@ public final class AudioStream {
             let tails = resamplers.map { $0.finish() }
             return tails.allSatisfy(\.isEmpty) ? nil : Self.equalized(tails)
         }
-        let maxFrames = Int(limits.maxDurationSeconds * Double(source.sampleRate))
-        if decodedFrames + got > maxFrames { throw .tooLong(maximumSeconds: limits.maxDurationSeconds) }
+        // The duration limit, or fewer frames where the sample budget (frames × channels) is reached
+        // first: that bounds the decoding work (and a collecting decoder's memory) for any header.
+        let maxFrames = min(Int(limits.maxDurationSeconds * Double(source.sampleRate)), limits.maxSamples / channelCount)
+        if decodedFrames + got > maxFrames { throw .tooLong(maximumSeconds: Double(maxFrames) / Double(source.sampleRate)) }
         var channels = [[Float]](repeating: [Float](repeating: 0, count: got), count: channelCount)
         let floating = SoundFileFormat.isFloatingPoint(info.format)
         try interleaved.withUnsafeBufferPointer { (buffer) throws(AudioDecodingError) in

@@ -21,6 +21,7 @@ typedef struct cmhd_options {
     unsigned int connection_limit;      // concurrent connections accepted
     size_t connection_memory_limit;     // bytes of per-connection buffer (headers + read buffer)
     unsigned int listen_backlog;        // listen(2) backlog
+    unsigned int per_ip_connection_limit; // concurrent connections per client address (0 = no limit)
 } cmhd_options;
 
 static inline struct MHD_Daemon *cmhd_start_daemon(const cmhd_options *o,
@@ -34,6 +35,7 @@ static inline struct MHD_Daemon *cmhd_start_daemon(const cmhd_options *o,
                             MHD_OPTION_CONNECTION_LIMIT, o->connection_limit,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->connection_memory_limit,
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, o->listen_backlog,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip_connection_limit,
                             MHD_OPTION_END);
 }
 

@@ -46,7 +46,7 @@ public final class HTTPServer: Sendable {
         let c = configuration
         guard (0...65535).contains(c.port) else { throw .invalidConfiguration("port \(c.port) is outside 0-65535") }
         guard c.threadCount >= 1, c.maxConnections >= 1, c.maxBodyBytes >= 0, c.maxHeaderBytes >= 1024,
-              c.connectionTimeoutSeconds >= 1, c.listenBacklog >= 1
+              c.connectionTimeoutSeconds >= 1, c.listenBacklog >= 1, c.maxConnectionsPerClient >= 0
         else { throw .invalidConfiguration("threads, connections, timeouts, backlog must be positive; header buffer at least 1024 bytes") }
         let address = try SocketAddress(host: c.host, port: c.port)
 
@@ -62,7 +62,8 @@ public final class HTTPServer: Sendable {
                 connection_timeout_s: UInt32(c.connectionTimeoutSeconds),
                 connection_limit: UInt32(c.maxConnections),
                 connection_memory_limit: c.maxHeaderBytes,
-                listen_backlog: UInt32(c.listenBacklog))
+                listen_backlog: UInt32(c.listenBacklog),
+                per_ip_connection_limit: UInt32(c.maxConnectionsPerClient))
             return cmhd_start_daemon(&options, accessHandler, context.toOpaque(), requestCompleted, context.toOpaque())
         }
         guard let started else {

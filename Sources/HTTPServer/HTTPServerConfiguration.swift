@@ -21,6 +21,11 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var maxHeaderBytes: Int
     /// listen(2) backlog.
     public var listenBacklog: Int
+    /// Concurrent connections one client address may hold; 0 = no limit. The connection timeout is an
+    /// idle timeout, so a client trickling header bytes keeps its connections; without this limit one
+    /// address can hold all `maxConnections` (slowloris). Leave 0 behind a proxy or load balancer,
+    /// where every request comes from a few addresses.
+    public var maxConnectionsPerClient: Int
 
     public init(
         host: String = "::",
@@ -30,7 +35,8 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         maxConnections: Int = 1000,
         maxBodyBytes: Int = 64 << 20,
         maxHeaderBytes: Int = 64 << 10,
-        listenBacklog: Int = 511
+        listenBacklog: Int = 511,
+        maxConnectionsPerClient: Int = 0
     ) {
         self.host = host
         self.port = port
@@ -40,6 +46,7 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         self.maxBodyBytes = maxBodyBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.listenBacklog = listenBacklog
+        self.maxConnectionsPerClient = maxConnectionsPerClient
     }
 }
 

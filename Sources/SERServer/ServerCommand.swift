@@ -44,6 +44,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Most audio channels accepted. [SER_MAX_CHANNELS, default 8]")
     var maxChannels: Int?
 
+    @Option(help: "Most decoded samples accepted per request, over all channels (4 bytes each; bounds decoding memory). [SER_MAX_SAMPLES, default 115200000 = 1 h of 16 kHz stereo]")
+    var maxSamples: Int?
+
     @Option(help: "Predictions computed in parallel (each uses one core). [SER_MAX_CONCURRENCY, default: the number of cores]")
     var maxConcurrency: Int?
 
@@ -77,6 +80,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Concurrent connections accepted. [SER_MAX_CONNECTIONS, default 1000]")
     var maxConnections: Int?
 
+    @Option(help: "Concurrent connections one client address may hold, against slow clients trickling headers (slowloris); 0 = no limit (use 0 behind a proxy). [SER_MAX_CONNECTIONS_PER_CLIENT, default 0]")
+    var maxConnectionsPerClient: Int?
+
     @Option(help: "Seconds to let in-flight requests finish after SIGTERM before exiting. [SER_DRAIN_TIMEOUT, default 25]")
     var drainTimeout: Int?
 
@@ -108,12 +114,14 @@ struct ServerCommand: ParsableCommand {
             threadCount: try Setting.resolve(threads, env: "SER_THREADS", default: max(4, 4 * cores), valid: { $0 >= 1 }, rule: "at least 1"),
             connectionTimeoutSeconds: try Setting.resolve(connectionTimeout, env: "SER_CONNECTION_TIMEOUT", default: 30, valid: { $0 >= 1 }, rule: "at least 1"),
             maxConnections: try Setting.resolve(maxConnections, env: "SER_MAX_CONNECTIONS", default: 1000, valid: { $0 >= 1 }, rule: "at least 1"),
-            maxBodyBytes: try Setting.resolve(maxBodyBytes, env: "SER_MAX_BODY_BYTES", default: 64 << 20, valid: { $0 >= 1 }, rule: "at least 1"))
+            maxBodyBytes: try Setting.resolve(maxBodyBytes, env: "SER_MAX_BODY_BYTES", default: 64 << 20, valid: { $0 >= 1 }, rule: "at least 1"),
+            maxConnectionsPerClient: try Setting.resolve(maxConnectionsPerClient, env: "SER_MAX_CONNECTIONS_PER_CLIENT", default: 0, valid: { $0 >= 0 }, rule: "0 or more"))
         let drainSeconds = try Setting.resolve(drainTimeout, env: "SER_DRAIN_TIMEOUT", default: 25, valid: { $0 >= 0 }, rule: "0 or more")
         let service = ServiceConfiguration(
             audioLimits: AudioLimits(
                 maxDurationSeconds: try Setting.resolve(maxDuration, env: "SER_MAX_DURATION", default: 3600, valid: { $0 > 0 && $0.isFinite }, rule: "a positive number of seconds"),
-                maxChannels: try Setting.resolve(maxChannels, env: "SER_MAX_CHANNELS", default: 8, valid: { $0 >= 1 }, rule: "at least 1")),
+                maxChannels: try Setting.resolve(maxChannels, env: "SER_MAX_CHANNELS", default: 8, valid: { $0 >= 1 }, rule: "at least 1"),
+                maxSamples: try Setting.resolve(maxSamples, env: "SER_MAX_SAMPLES", default: 115_200_000, valid: { $0 >= 1 }, rule: "at least 1")),
             maxConcurrentPredictions: try Setting.resolve(maxConcurrency, env: "SER_MAX_CONCURRENCY", default: max(1, cores), valid: { $0 >= 1 }, rule: "at least 1"),
             maxQueuedPredictions: try Setting.resolve(maxQueue, env: "SER_MAX_QUEUE", default: 64, valid: { $0 >= 0 }, rule: "0 or more"),
             queueTimeoutSeconds: try Setting.resolve(queueTimeout, env: "SER_QUEUE_TIMEOUT", default: 30, valid: { $0 > 0 }, rule: "a positive number of seconds"),

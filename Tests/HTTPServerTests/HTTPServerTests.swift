@@ -4,6 +4,9 @@ import Logging
 import Synchronization
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The libmicrohttpd transport, driven over real sockets on loopback.
 @Suite("HTTP server on a loopback port", .timeLimit(.minutes(2)))
@@ -109,34 +112,43 @@ struct HTTPServerTests {
     }
 
     /// Shutdown stops accepting but lets a request that is being handled finish.
+    ///
+    /// Nothing here depends on scheduling: the handler is held until shutdown has begun (the listener
+    /// is closed), the request runs on its own thread with curl (not on the test runner's cooperative
+    /// pool, which other suites can keep busy), and every wait has a deadline. An earlier version with a
+    /// fixed sleep in the handler and an unbounded polling loop hung under load and under ASan.
     @Test(.timeLimit(.minutes(1)))
     func shutdownWaitsForInFlightRequests() throws {
+        let entered = DispatchSemaphore(value: 0), proceed = DispatchSemaphore(value: 0)
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), logger: Self.logger) { request in
-            usleep(400_000)
+            entered.signal()
+            _ = proceed.wait(timeout: .now() + 30)
             return HTTPServerTests.echo(request)
         }
         try server.start()
-        let base = "http://127.0.0.1:\(server.port)"
-        // The slow request runs on its own thread with curl, independent of the test runner's
-        // cooperative pool, which other suites' synchronous work can keep busy.
-        let reply = Mutex<(status: Int, body: String)?>(nil)
-        let failure = Mutex<String?>(nil)
-        let thread = Thread {
-            do {
-                let result = try HTTPClient.curl("GET", "\(base)/slow", arguments: ["-D", "-"])
-                reply.withLock { $0 = result }
-            } catch {
-                failure.withLock { $0 = "\(error)" }
-            }
+        let port = server.port
+        let base = "http://127.0.0.1:\(port)"
+        let reply = Mutex<Result<(status: Int, body: String), any Error>?>(nil)
+        Thread {
+            let result = Result { try HTTPClient.curl("GET", "\(base)/slow", arguments: ["-D", "-"]) }
+            reply.withLock { $0 = result }
+        }.start()
+        try #require(entered.wait(timeout: .now() + 30) == .success, "the request never reached the handler")
+        #expect(server.inFlightRequests == 1)
+
+        let abandoned = Mutex<Int?>(nil)
+        Thread { let n = server.shutdown(gracePeriod: Duration.seconds(30)); abandoned.withLock { $0 = n } }.start()
+        // Release the handler once the listener is closed (shutdown sets draining before closing it).
+        var refused = false
+        let deadline = Date().addingTimeInterval(30)
+        while !refused, Date() < deadline {
+            if let fd = try? RawHTTP.connect(port: port) { close(fd); usleep(10_000) } else { refused = true }
         }
-        thread.start()
-        let deadline = Date().addingTimeInterval(20)
-        while server.inFlightRequests == 0, failure.withLock({ $0 }) == nil, Date() < deadline { usleep(2000) }
-        try #require(server.inFlightRequests > 0, "the request never reached the server: \(failure.withLock { $0 } ?? "timed out")")
-        let abandoned = server.shutdown(gracePeriod: Duration.seconds(5))
-        #expect(abandoned == 0)
-        while reply.withLock({ $0 }) == nil, failure.withLock({ $0 }) == nil, Date() < deadline { usleep(2000) }
-        let result = try #require(reply.withLock { $0 }, "no reply: \(failure.withLock { $0 } ?? "timed out")")
+        #expect(refused)
+        proceed.signal()
+        while abandoned.withLock({ $0 }) == nil || reply.withLock({ $0 }) == nil, Date() < deadline { usleep(2000) }
+        #expect(abandoned.withLock { $0 } == 0)
+        let result = try #require(reply.withLock { $0 }, "no reply before the deadline").get()
         #expect(result.status == 200)
         #expect(result.body.lowercased().contains("connection: close"))
         #expect(throws: (any Error).self) { try HTTPClient.curl("GET", "\(base)/after", arguments: ["--max-time", "5", "--fail"]) }
