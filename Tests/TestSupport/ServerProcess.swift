@@ -43,7 +43,26 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Starts the server with `--port 0` style arguments and waits (up to 20 s) for its
     /// "HTTP server listening" line to learn the port.
-    public static func start(arguments: [String], environment: [String: String] = [:]) throws -> ServerProcess {
+    /// - Parameter waitForReady: also wait (up to 30 s) until `/readyz` answers 200: the server listens
+    ///   before its models load (so liveness answers at once), and tests that predict need the model.
+    public static func start(arguments: [String], environment: [String: String] = [:], waitForReady: Bool = true) throws -> ServerProcess {
+        let server = try startListening(arguments: arguments, environment: environment)
+        if waitForReady { try server.waitUntilReady() }
+        return server
+    }
+
+    /// Polls `/readyz` until it answers 200.
+    public func waitUntilReady(timeout: TimeInterval = 30) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let status = try? HTTPClient.curl("GET", "http://127.0.0.1:\(port)/readyz", arguments: ["--max-time", "2"]).status, status == 200 { return }
+            guard process.isRunning else { break }
+            usleep(20_000)
+        }
+        throw Tools.Failure(description: "ser-server was not ready within \(timeout) s: \(output)")
+    }
+
+    private static func startListening(arguments: [String], environment: [String: String]) throws -> ServerProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
