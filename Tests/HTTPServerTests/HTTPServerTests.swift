@@ -121,7 +121,10 @@ struct HTTPServerTests {
         try server.start()
         let port = server.port
         let base = "http://127.0.0.1:\(port)"
-        let slow = Task { try await HTTPClient.send("GET", "\(base)/slow") }
+        // A raw socket on its own thread, not the shared URLSession: under ThreadSanitizer with every
+        // suite running in parallel, the session's per-host connection limit queued this request
+        // behind other tests' long predictions and it never reached the handler within 60 s.
+        let slow = Task.detached { try RawHTTP.exchange(port: port, Array("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), timeout: 60, keepOpen: true) }
         let arrived = await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: entered.wait(timeout: .now() + 60) == .success) }
         }
