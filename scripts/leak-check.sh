@@ -31,8 +31,9 @@ for _ in $(seq 20); do
 done
 echo "LEAK ogg_vorbis_bad_setup_header requests=$ogg"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; status=$?
+cp "$WORK/server.log" "${LEAK_LOG_OUT:-/tmp/ser-leak-server.log}"
 echo "LEAK server_exit=$status"
-grep -E "SUMMARY: .*Sanitizer|Suppressions used|^ *[0-9]+ +[0-9]+ +leak:" "$WORK/server.log" | sed 's/^/LEAK /'
+grep -E "SUMMARY: .*Sanitizer|Suppressions used|^ *count|^ *[0-9]+ +[0-9]+ +[A-Za-z_$]" "$WORK/server.log" | sed "s/^/LEAK /"
 grep -E -A14 "ERROR: (Leak|Address)Sanitizer" "$WORK/server.log" | head -60
 if grep -q "ERROR: .*Sanitizer" "$WORK/server.log"; then echo "LEAK FAIL"; exit 1; fi
 echo "LEAK PASS (no unsuppressed leak or memory error)"
