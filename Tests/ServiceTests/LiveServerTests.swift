@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -118,28 +119,34 @@ struct LiveServerTests {
     }
 
     /// SIGTERM while predictions run: every accepted request completes, then the process exits 0.
-    @Test func sigtermFinishesInFlightRequests() async throws {
+    @Test func sigtermFinishesInFlightRequests() throws {
         let models = try Self.modelsDirectory()
         defer { try? FileManager.default.removeItem(at: models) }
         let server = try Self.start(models: models, extra: ["--max-concurrency", "1"])
         defer { server.terminate() }
-        let body = try Data(contentsOf: Self.wavFile(seconds: 40))
+        let wav = try Self.wavFile(seconds: 40)
         let url = "http://127.0.0.1:\(server.port)/v1/predict?vad=false"
-        let requests = (0..<3).map { _ in
-            Task { try await HTTPClient.send("POST", url, body: body, headers: ["Content-Type": "audio/wav"]).status }
+        // Each request on its own thread with curl: the shared URLSession may queue requests behind
+        // other suites' on the same host, and the test must know all three have connected.
+        let statuses = Mutex<[Int]>([])
+        for _ in 0..<3 {
+            Thread {
+                let status = (try? HTTPClient.curl("POST", url, bodyFile: wav.path, arguments: ["-H", "Content-Type: audio/wav", "--max-time", "120"]).status) ?? -1
+                statuses.withLock { $0.append(status) }
+            }.start()
         }
-        // Wait until the server has received the requests.
+        // Wait until the server holds them all (one running, two queued), then SIGTERM.
         var accepted = false
-        for _ in 0..<1000 where !accepted {
-            let metrics = try await HTTPClient.send("GET", "http://127.0.0.1:\(server.port)/metrics").text
+        let deadline = Date().addingTimeInterval(60)
+        while !accepted, Date() < deadline {
+            let metrics = (try? HTTPClient.curl("GET", "http://127.0.0.1:\(server.port)/metrics").body) ?? ""
             accepted = metrics.contains("ser_predictions_running 1") && metrics.contains("ser_predictions_queued 2")
-            if !accepted { try await Task.sleep(for: .milliseconds(20)) }
+            if !accepted { usleep(20_000) }
         }
         #expect(accepted, "the three predictions were not all accepted before SIGTERM")
         kill(server.process.processIdentifier, SIGTERM)
-        var statuses: [Int] = []
-        for request in requests { statuses.append(try await request.value) }
-        #expect(statuses == [200, 200, 200])
+        while statuses.withLock({ $0.count }) < 3, Date() < deadline.addingTimeInterval(120) { usleep(20_000) }
+        #expect(statuses.withLock { $0 } == [200, 200, 200])
         #expect(server.stop(signal: SIGTERM) == 0)
         #expect(server.output.contains("\"abandoned_requests\":0"))
     }

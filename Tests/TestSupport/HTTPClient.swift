@@ -20,7 +20,7 @@ public enum HTTPClient {
     public static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = 60
-        configuration.httpMaximumConnectionsPerHost = 16
+        configuration.httpMaximumConnectionsPerHost = 64  // every test server is 127.0.0.1
         return URLSession(configuration: configuration)
     }()
 
