@@ -11,7 +11,7 @@
 # that is a real bug becomes a regression test (Tests/*/FuzzRegressionTests.swift) and a fix.
 # Prints executions and findings per target; exits 1 if any target found something.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 SCRATCH=.build-fuzz
 TARGETS=${FUZZ_TARGETS:-"FuzzAudioDecoder FuzzModelFile FuzzMultipart FuzzRequest"}

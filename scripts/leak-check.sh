@@ -5,7 +5,7 @@
 # their counts (fuzz/lsan-suppressions.txt explains each).
 #   scripts/leak-check.sh [SECONDS]     env: LEAK_NO_BUILD=1
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 DURATION=${1:-30}
 if [[ -z "${LEAK_NO_BUILD:-}" ]]; then
     nice -n 10 swift build --sanitize=address --scratch-path .build-asan --product ser-server 2>&1 | grep -E "error|Build complete" || true

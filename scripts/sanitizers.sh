@@ -10,7 +10,7 @@
 # Suppressions (each with its reason): fuzz/lsan-suppressions.txt, scripts/tsan-suppressions.txt.
 # Full rebuilds: too slow for CI on 2 cores (see RELIABILITY.md for the measured times).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 JOBS=${SAN_BUILD_JOBS:-2}
 KINDS=${1:-"address thread"}
 FILTER=()

@@ -8,7 +8,7 @@
 #   - a clean exit (0) on SIGTERM.
 #   scripts/soak.sh [MINUTES]    env: SOAK_CONNECTIONS (8), SOAK_THREADS (1), SOAK_NO_BUILD=1, SOAK_MAX_SLOPE_MB_H (20)
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 MINUTES=${1:-10}
 CONNECTIONS=${SOAK_CONNECTIONS:-8}
 WRK_THREADS=${SOAK_THREADS:-1}
