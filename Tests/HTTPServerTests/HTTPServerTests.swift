@@ -108,41 +108,45 @@ struct HTTPServerTests {
     }
 
     /// Shutdown stops accepting but lets a request that is being handled finish.
-    /// The handler is held until shutdown has begun (the listener is closed), so the test does not
-    /// depend on scheduling: with a fixed sleep in the handler and a polling loop it hung forever under
-    /// AddressSanitizer on a loaded machine (the request finished between two polls).
-    @Test func shutdownWaitsForInFlightRequests() async throws {
+    /// The handler is held until shutdown has begun (the listener is closed), and the client and the
+    /// shutdown run on their own threads, so the test depends neither on timing nor on the cooperative
+    /// pool: the original (fixed sleep in the handler, a polling loop) hung forever under
+    /// AddressSanitizer on a loaded machine, and under ThreadSanitizer, with every suite running in
+    /// parallel, pool-scheduled clients did not reach the server within 60 s.
+    @Test func shutdownWaitsForInFlightRequests() throws {
         let entered = DispatchSemaphore(value: 0), proceed = DispatchSemaphore(value: 0)
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), logger: Self.logger) { request in
             entered.signal()
-            _ = proceed.wait(timeout: .now() + 30)
+            _ = proceed.wait(timeout: .now() + 60)
             return HTTPServerTests.echo(request)
         }
         try server.start()
         let port = server.port
-        let base = "http://127.0.0.1:\(port)"
-        // A raw socket on its own thread, not the shared URLSession: under ThreadSanitizer with every
-        // suite running in parallel, the session's per-host connection limit queued this request
-        // behind other tests' long predictions and it never reached the handler within 60 s.
-        let slow = Task.detached { try RawHTTP.exchange(port: port, Array("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), timeout: 60, keepOpen: true) }
-        let arrived = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: entered.wait(timeout: .now() + 60) == .success) }
+        let replied = DispatchSemaphore(value: 0), stopped = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var reply: RawHTTP.Response?
+        nonisolated(unsafe) var abandoned = -1
+        Thread.detachNewThread {
+            reply = try? RawHTTP.exchange(port: port, Array("GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8), timeout: 120, keepOpen: true)
+            replied.signal()
         }
-        #expect(arrived)
+        #expect(entered.wait(timeout: .now() + 120) == .success, "the request reached the handler")
         #expect(server.inFlightRequests == 1)
-        let shutdown = Task.detached { server.shutdown(gracePeriod: Duration.seconds(30)) }
-        // Release the handler once the listener is closed (shutdown has set draining before that).
+        Thread.detachNewThread {
+            abandoned = server.shutdown(gracePeriod: Duration.seconds(60))
+            stopped.signal()
+        }
+        // Release the handler once the listener is closed (shutdown sets draining before that).
         var refused = false
-        for _ in 0..<3000 where !refused {
-            if let fd = try? RawHTTP.connect(port: port) { close(fd); try await Task.sleep(for: .milliseconds(10)) } else { refused = true }
+        for _ in 0..<6000 where !refused {
+            if let fd = try? RawHTTP.connect(port: port) { close(fd); usleep(10_000) } else { refused = true }
         }
         #expect(refused)
         proceed.signal()
-        let abandoned = await shutdown.value
+        #expect(stopped.wait(timeout: .now() + 120) == .success)
         #expect(abandoned == 0)
-        let reply = try await slow.value
-        #expect(reply.status == 200)
-        #expect(reply.header("Connection")?.lowercased() == "close")
-        await #expect(throws: (any Error).self) { try await HTTPClient.send("GET", "\(base)/after") }
+        #expect(replied.wait(timeout: .now() + 120) == .success)
+        #expect(reply?.status == 200)
+        #expect(reply?.header("Connection")?.lowercased() == "close")
+        #expect(throws: (any Error).self) { try RawHTTP.connect(port: port) }
     }
 }
