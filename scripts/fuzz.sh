@@ -13,7 +13,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
-SCRATCH=.build-fuzz
+SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 TARGETS=${FUZZ_TARGETS:-"FuzzAudioDecoder FuzzModelFile FuzzMultipart FuzzRequest"}
 RSS_MB=${FUZZ_RSS_MB:-2048}
 TIMEOUT_S=${FUZZ_TIMEOUT_S:-10}
