@@ -6,9 +6,9 @@ import CSndFile
 /// clamps the length and logs `data : 64000 (should be 32000)`. A call recording cut off in transit
 /// must be reported as truncated, not analysed as if complete, so the decoder looks for that line.
 enum HeaderLog {
-    /// Sizes that streaming writers (ffmpeg to a pipe, live recorders) put in the header when they
+    /// Sentinel sizes that streaming writers (ffmpeg to a pipe, live recorders) put in the header when they
     /// cannot know the length yet: not a lie, so not truncation.
-    static let placeholderSizes: Set<Int> = [0, 0x7FFF_FFFF, 0xFFFF_FFFF, Int.max]
+    static let unknownLengthSentinels: Set<Int> = [0, 0x7FFF_FFFF, 0xFFFF_FFFF, Int.max]
 
     /// The declared and actual byte sizes of the sound data chunk when the header declares more than
     /// the file holds, or nil.
@@ -34,7 +34,7 @@ enum HeaderLog {
             guard rest.hasPrefix("should be ") else { continue }
             let actualText = rest.dropFirst("should be ".count).prefix { $0.isNumber }
             guard let declared = Int(declaredText), let actual = Int(actualText) else { continue }
-            if declared > actual, !placeholderSizes.contains(declared) { return (declared, actual) }
+            if declared > actual, !unknownLengthSentinels.contains(declared) { return (declared, actual) }
         }
         return nil
     }

@@ -146,7 +146,7 @@ struct BadInputTests {
 struct StreamingHeaderTests {
     /// ffmpeg writing to a pipe puts 0xFFFFFFFF in the data size: a valid stream, not truncation.
     @Test(arguments: [UInt32(0xFFFF_FFFF), 0x7FFF_FFFF])
-    func placeholderDataSizeIsAccepted(size: UInt32) throws {
+    func unknownLengthSentinelIsAccepted(size: UInt32) throws {
         var wav = WAVBuilder()
         wav.data = WAVBuilder.pcm16(Signals.sine(frequency: 440, sampleRate: 16000, seconds: 1))
         wav.declaredDataSize = size
