@@ -63,16 +63,7 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     private static func startListening(arguments: [String], environment: [String: String]) throws -> ServerProcess {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
+        let (process, pipe) = try launch(arguments: arguments, environment: environment)
         var buffer = Data()
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
@@ -89,8 +80,8 @@ public final class ServerProcess: @unchecked Sendable {
         throw Tools.Failure(description: "ser-server did not start: \(String(decoding: buffer, as: UTF8.self))")
     }
 
-    /// Runs the server expecting it to exit by itself (e.g. on invalid settings).
-    public static func runToCompletion(arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    /// Starts the binary with `arguments` and extra `environment`, stdout and stderr into one pipe.
+    private static func launch(arguments: [String], environment: [String: String]) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -101,6 +92,12 @@ public final class ServerProcess: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
+        return (process, pipe)
+    }
+
+    /// Runs the server expecting it to exit by itself (e.g. on invalid settings).
+    public static func runToCompletion(arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let (process, pipe) = try launch(arguments: arguments, environment: environment)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))

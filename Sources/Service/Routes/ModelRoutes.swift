@@ -34,10 +34,7 @@ enum ModelRoutes {
             let app = try application.require()
             try app.authenticator.authorizeClient(context.request)
             let name = context.parameters["name"] ?? ""
-            let snapshot = app.registry.snapshot
-            guard let versions = snapshot.models[name] else {
-                throw APIError(status: 404, code: "model_not_found", message: ModelLookupError.unknownModel(name, available: snapshot.names).description)
-            }
+            let versions = try loadedVersions(of: name, in: app.registry.snapshot)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             var json = JSONWriter()
@@ -88,10 +85,8 @@ enum ModelRoutes {
         router.add("GET", "/v2/models/{name}") { context throws(APIError) in
             let app = try application.require()
             let name = context.parameters["name"] ?? ""
-            let snapshot = app.registry.snapshot
-            guard let versions = snapshot.models[name], let latest = versions.keys.max(), let model = versions[latest] else {
-                throw APIError(status: 404, code: "model_not_found", message: ModelLookupError.unknownModel(name, available: snapshot.names).description)
-            }
+            let versions = try loadedVersions(of: name, in: app.registry.snapshot)
+            let model = versions[versions.keys.max()!]!
             var json = JSONWriter()
             json.beginObject()
             json.key("name"); json.string(name)
@@ -114,9 +109,7 @@ enum ModelRoutes {
         router.add("GET", "/v2/models/{name}/ready") { context throws(APIError) in
             let app = try application.require()
             let name = context.parameters["name"] ?? ""
-            guard app.registry.snapshot.models[name] != nil else {
-                throw APIError(status: 404, code: "model_not_found", message: "no model named '\(name)' is loaded")
-            }
+            _ = try loadedVersions(of: name, in: app.registry.snapshot)
             return .json(200, Array("{\"name\":\(JSONString.quote(name)),\"ready\":true}".utf8))
         }
 
@@ -125,6 +118,14 @@ enum ModelRoutes {
             let text = app.metrics.render(predictionsRunning: app.limiter.running, predictionsQueued: app.limiter.waiting)
             return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: Array(text.utf8))
         }
+    }
+
+    /// The loaded versions of model `name`, or 404 `model_not_found` naming the loaded models.
+    private static func loadedVersions(of name: String, in snapshot: ModelRegistry.Snapshot) throws(APIError) -> [Int: EmotionModel] {
+        guard let versions = snapshot.models[name], !versions.isEmpty else {
+            throw APIError(status: 404, code: "model_not_found", message: ModelLookupError.unknownModel(name, available: snapshot.names).description)
+        }
+        return versions
     }
 
     private static func encode<T: Encodable>(_ value: T, _ encoder: JSONEncoder) -> String {
