@@ -124,7 +124,7 @@ struct LiveServerTests {
         defer { try? FileManager.default.removeItem(at: models) }
         let server = try Self.start(models: models, extra: ["--max-concurrency", "1"])
         defer { server.terminate() }
-        let wav = try Self.wavFile(seconds: 40)
+        let wav = try Self.wavFile(seconds: 90)
         let url = "http://127.0.0.1:\(server.port)/v1/predict?vad=false"
         // Each request on its own thread with curl: the shared URLSession may queue requests behind
         // other suites' on the same host, and the test must know all three have connected.
@@ -135,15 +135,17 @@ struct LiveServerTests {
                 statuses.withLock { $0.append(status) }
             }.start()
         }
-        // Wait until the server holds them all (one running, two queued), then SIGTERM.
+        // Wait until the server holds one running and at least one queued prediction, then SIGTERM:
+        // waiting for all three queued at one instant raced with the first finishing.
         var accepted = false
         let deadline = Date().addingTimeInterval(60)
         while !accepted, Date() < deadline {
             let metrics = (try? HTTPClient.curl("GET", "http://127.0.0.1:\(server.port)/metrics").body) ?? ""
-            accepted = metrics.contains("ser_predictions_running 1") && metrics.contains("ser_predictions_queued 2")
+            accepted = metrics.contains("ser_predictions_running 1")
+                && (metrics.contains("ser_predictions_queued 1") || metrics.contains("ser_predictions_queued 2"))
             if !accepted { usleep(20_000) }
         }
-        #expect(accepted, "the three predictions were not all accepted before SIGTERM")
+        #expect(accepted, "no prediction was running with another queued before SIGTERM")
         kill(server.process.processIdentifier, SIGTERM)
         while statuses.withLock({ $0.count }) < 3, Date() < deadline.addingTimeInterval(120) { usleep(20_000) }
         #expect(statuses.withLock { $0 } == [200, 200, 200])
