@@ -102,10 +102,10 @@ struct RecurrentKernel: LayerKernel {
                         let keep: Float = step == 0 ? 0 : 1
                         for j in 0..<h {
                             let i = sigmoid(gates[j]), f = sigmoid(gates[h + j])
-                            let g = tanhf(gates[2 * h + j]), o = sigmoid(gates[3 * h + j])
+                            let g = rationalTanh(gates[2 * h + j]), o = sigmoid(gates[3 * h + j])
                             let cell = keep * f * c[j] + i * g
                             c[j] = cell
-                            hOut[j] = o * tanhf(cell)
+                            hOut[j] = o * rationalTanh(cell)
                         }
                     case .gru:
                         let recurrent = state  // [3H] = W_hh h_{t−1}
@@ -120,7 +120,7 @@ struct RecurrentKernel: LayerKernel {
                             for j in 0..<h {
                                 let r = sigmoid(gates[j] + recurrent[j])
                                 let z = sigmoid(gates[h + j] + recurrent[h + j])
-                                let n = tanhf(gates[2 * h + j] + r * (recurrent[2 * h + j] + bhn[j]))
+                                let n = rationalTanh(gates[2 * h + j] + r * (recurrent[2 * h + j] + bhn[j]))
                                 let previous = hPrevious?[j] ?? 0
                                 hOut[j] = (1 - z) * n + z * previous
                             }

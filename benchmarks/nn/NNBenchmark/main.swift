@@ -134,7 +134,9 @@ func bench(model: String, times: [Int], repeat count: Int, tiling: ConvolutionTi
     var forwardResults: [String: Any] = [:]
     for t in times {
         var generator = SplitMix(state: UInt64(t))
-        let input = Tensor(shape: [1, 64, t], values: (0..<(64 * t)).map { _ in Float.random(in: -3...3, using: &generator) })
+        // [fixed input dims…, t] from the model's own input shape ([1, 64, T] for the benchmark CNN).
+        let shape = network.spec.inputShape.dropLast().map { $0 ?? 1 } + [t]
+        let input = Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in Float.random(in: -3...3, using: &generator) })
         let workspace = try Workspace(network: network, maximumTime: t, tiling: tiling)
         let flops = Double(try network.convolutionFLOPs(time: t))
         let timing = try time(repeat: count) { _ = try network.forward(input, workspace: workspace) }
