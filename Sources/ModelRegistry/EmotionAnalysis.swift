@@ -1,3 +1,4 @@
+import Dispatch
 import Features
 import NeuralNet
 
@@ -16,6 +17,10 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// Audio up to this many samples per channel is kept from the first pass instead of being decoded
     /// again (the default, 2^20, is 65 s at 16 kHz: 4 MiB per channel).
     public var retainedSamplesLimit = 1 << 20
+    /// Most windows scored at the same time, each on its own thread with its own session from the
+    /// model's pool: a stereo call's channels, or a long recording's windows, use several cores. 1 =
+    /// everything on the calling thread.
+    public var parallelism = 1
 
     public init(segmentSeconds: Double = 0, hopSeconds: Double? = nil, voiceActivityDetection: Bool = true,
                 minimumSpeechSeconds: Double = 0.25, maximumSegments: Int? = nil) {
@@ -155,6 +160,8 @@ extension InferenceSession {
             reader = try source.makeReader()
         }
         var finished = false
+        var pending: [WindowJob] = []
+        let batchSize = options.parallelism > 1 ? 2 * options.parallelism : 1
         while !finished {
             let t0 = clock.now
             let block = try reader.next()
@@ -165,16 +172,24 @@ extension InferenceSession {
             } else {
                 finished = true
             }
+            // Every window (of every channel) whose samples have all arrived; scored in batches of a
+            // few per thread so the threads stay busy (each job holds its own copy of its samples).
             while nextWindow < windows.count, windows[nextWindow].analysisUpper <= received || finished {
                 let window = windows[nextWindow]
                 for c in 0..<channels {
                     let samples = Array(buffers[c][(window.analysisLower - bufferStart)..<(min(received, window.analysisUpper) - bufferStart)])
-                    if let estimate = try scoreWindow(samples, window: window, energy: energy[c], threshold: thresholds[c], options: options,
-                                                      clock: clock, featureTime: &featureTime, inferenceTime: &inferenceTime) {
-                        estimates[c][window.segment].append(estimate)
-                    }
+                    pending.append(WindowJob(window: window, channel: c, samples: samples))
                 }
                 nextWindow += 1
+            }
+            if pending.count >= batchSize || (finished && !pending.isEmpty) {
+                let scored = try score(pending, energy: energy, thresholds: thresholds, options: options, clock: clock)
+                featureTime += scored.featureTime
+                inferenceTime += scored.inferenceTime
+                for (job, estimate) in zip(pending, scored.estimates) {
+                    if let estimate { estimates[job.channel][job.window.segment].append(estimate) }
+                }
+                pending.removeAll(keepingCapacity: true)
             }
             // Keep only samples that windows still to come will read.
             let keepFrom = min(received, minimumStartFrom[nextWindow])
@@ -226,8 +241,50 @@ extension InferenceSession {
         return windows.sorted { ($0.analysisUpper, $0.analysisLower) < ($1.analysisUpper, $1.analysisLower) }
     }
 
+    /// One window of one channel, with its samples (`analysisLower..<analysisUpper`).
+    struct WindowJob: Sendable {
+        var window: Window
+        var channel: Int
+        var samples: [Float]
+    }
+
+    /// Scores `jobs` in order on up to `options.parallelism` threads: this session on the calling thread
+    /// and, for the others, sessions from the model's pool (so no two threads share feature buffers or
+    /// a network workspace). Feature and inference times are summed over the threads.
+    private func score(_ jobs: [WindowJob], energy: [[Float]], thresholds: [Double], options: AnalysisOptions,
+                       clock: ContinuousClock) throws(AnalysisError) -> (estimates: [EmotionEstimate?], featureTime: Duration, inferenceTime: Duration) {
+        let workers = max(1, min(options.parallelism, jobs.count))
+        let outcomes = DisjointSlots<Result<EmotionEstimate?, AnalysisError>>(count: jobs.count, initial: .success(nil))
+        let featureTimes = DisjointSlots<Duration>(count: workers, initial: .zero)
+        let inferenceTimes = DisjointSlots<Duration>(count: workers, initial: .zero)
+        // Worker w takes jobs w, w + workers, ... and writes only their slots and its own timers.
+        let work = { @Sendable (w: Int, session: InferenceSession) in
+            for j in stride(from: w, to: jobs.count, by: workers) {
+                let job = jobs[j]
+                outcomes[j] = Result { () throws(AnalysisError) -> EmotionEstimate? in
+                    try session.scoreWindow(job.samples, window: job.window, energy: energy[job.channel],
+                                            threshold: thresholds[job.channel], options: options, clock: clock,
+                                            featureTime: &featureTimes[w], inferenceTime: &inferenceTimes[w])
+                }
+            }
+        }
+        if workers == 1 {
+            work(0, self)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { [model] w in
+                if w == 0 { work(0, self) } else { model.withSession { work(w, $0) } }
+            }
+        }
+        var estimates: [EmotionEstimate?] = []
+        estimates.reserveCapacity(jobs.count)
+        for j in 0..<jobs.count { estimates.append(try outcomes[j].get()) }
+        let featureTime = (0..<workers).reduce(Duration.zero) { $0 + featureTimes[$1] }
+        let inferenceTime = (0..<workers).reduce(Duration.zero) { $0 + inferenceTimes[$1] }
+        return (estimates, featureTime, inferenceTime)
+    }
+
     /// Calibrated probabilities for one window, or nil when voice activity finds too little speech.
-    private func scoreWindow(_ samples: [Float], window: Window, energy: [Float], threshold: Double, options: AnalysisOptions,
+    fileprivate func scoreWindow(_ samples: [Float], window: Window, energy: [Float], threshold: Double, options: AnalysisOptions,
                              clock: ContinuousClock, featureTime: inout Duration, inferenceTime: inout Duration) throws(AnalysisError) -> EmotionEstimate? {
         let config = extractor.config
         let rate = Double(config.sampleRate), hop = config.hopLength
@@ -291,4 +348,28 @@ extension InferenceSession {
         return bounds
     }
 
+}
+
+/// A fixed number of values that several threads write at once, each only to its own indices, and that
+/// are read after every writer has finished (`DispatchQueue.concurrentPerform` returns only then).
+private final class DisjointSlots<Element>: @unchecked Sendable {
+    private let values: UnsafeMutablePointer<Element>
+    private let count: Int
+
+    init(count: Int, initial: Element) {
+        self.count = count
+        values = .allocate(capacity: count)
+        values.initialize(repeating: initial, count: count)
+    }
+
+    subscript(index: Int) -> Element {
+        get { values[index] }
+        _modify { yield &values[index] }
+        set { values[index] = newValue }
+    }
+
+    deinit {
+        values.deinitialize(count: count)
+        values.deallocate()
+    }
 }

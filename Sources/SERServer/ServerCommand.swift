@@ -68,6 +68,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "TCP port; 0 picks a free one. [SER_PORT, default 8080]")
     var port: Int?
 
+    @Option(help: "Threads one prediction may use at once for its windows: a stereo call's channels or a long recording's 6 s windows run in parallel. 1 = each prediction on one core. [SER_ANALYSIS_THREADS, default: cores]")
+    var analysisThreads: Int?
+
     @Option(help: "HTTP worker threads (each serves its connections; requests beyond --max-concurrency wait for a slot). [SER_THREADS, default: 4 x cores]")
     var threads: Int?
 
@@ -123,6 +126,7 @@ struct ServerCommand: ParsableCommand {
                 maxChannels: try Setting.resolve(maxChannels, env: "SER_MAX_CHANNELS", default: 8, valid: { $0 >= 1 }, rule: "at least 1"),
                 maxSamples: try Setting.resolve(maxSamples, env: "SER_MAX_SAMPLES", default: 115_200_000, valid: { $0 >= 1 }, rule: "at least 1")),
             maxConcurrentPredictions: try Setting.resolve(maxConcurrency, env: "SER_MAX_CONCURRENCY", default: max(1, cores), valid: { $0 >= 1 }, rule: "at least 1"),
+            analysisThreads: try Setting.resolve(analysisThreads, env: "SER_ANALYSIS_THREADS", default: max(1, cores), valid: { $0 >= 1 }, rule: "at least 1"),
             maxQueuedPredictions: try Setting.resolve(maxQueue, env: "SER_MAX_QUEUE", default: 64, valid: { $0 >= 0 }, rule: "0 or more"),
             queueTimeoutSeconds: try Setting.resolve(queueTimeout, env: "SER_QUEUE_TIMEOUT", default: 30, valid: { $0 > 0 }, rule: "a positive number of seconds"),
             apiKeys: (apiKeys ?? Setting.environment("SER_API_KEYS") ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty },

@@ -7,6 +7,9 @@ public struct ServiceConfiguration: Sendable {
     public var audioLimits: AudioLimits
     /// Predictions computed at the same time (each uses one core); the rest wait in the queue.
     public var maxConcurrentPredictions: Int
+    /// Threads one prediction may use at once for its windows (a stereo call's channels, a long
+    /// recording's 6 s windows); 1 keeps every prediction on one core.
+    public var analysisThreads: Int
     /// Predictions allowed to wait for a slot; beyond that the server answers 503 with Retry-After
     /// instead of queueing without bound.
     public var maxQueuedPredictions: Int
@@ -17,10 +20,11 @@ public struct ServiceConfiguration: Sendable {
     /// Key for `POST /v1/models/reload`; nil = reload only by SIGHUP.
     public var adminKey: String?
 
-    public init(audioLimits: AudioLimits = AudioLimits(), maxConcurrentPredictions: Int = 2, maxQueuedPredictions: Int = 32,
-                queueTimeoutSeconds: Double = 30, apiKeys: [String] = [], adminKey: String? = nil) {
+    public init(audioLimits: AudioLimits = AudioLimits(), maxConcurrentPredictions: Int = 2, analysisThreads: Int = 1,
+                maxQueuedPredictions: Int = 32, queueTimeoutSeconds: Double = 30, apiKeys: [String] = [], adminKey: String? = nil) {
         self.audioLimits = audioLimits
         self.maxConcurrentPredictions = maxConcurrentPredictions
+        self.analysisThreads = analysisThreads
         self.maxQueuedPredictions = maxQueuedPredictions
         self.queueTimeoutSeconds = queueTimeoutSeconds
         self.apiKeys = apiKeys

@@ -71,6 +71,32 @@ struct EmotionAnalysisTests {
         for (x, y) in zip(a.overall.probabilities!, mean) { #expect(abs(x - y) < 1e-5) }
     }
 
+    /// Windows scored on several threads (each with its own pooled session) give exactly the numbers of
+    /// the one-thread analysis, per channel, segment and overall, with and without voice activity, and
+    /// whether pass 2 reads retained samples or re-reads the source in blocks.
+    @Test(arguments: [true, false], [1 << 20, 0])
+    func parallelWindowsMatchSequentialAnalysis(voiceActivity: Bool, retainedSamplesLimit: Int) throws {
+        let model = try model()
+        // 18 s per channel: the left one silent in its fifth 3 s segment.
+        let left = speechLike(seconds: 12) + [Float](repeating: 0, count: 48000) + speechLike(seconds: 3)
+        let right = [Float](repeating: 0, count: 16000) + speechLike(seconds: 17).map { 0.5 * $0 }
+        let source = InMemorySamples(channels: [left, right], blockSize: 5000)
+        var options = AnalysisOptions(segmentSeconds: 3, voiceActivityDetection: voiceActivity)
+        options.retainedSamplesLimit = retainedSamplesLimit
+        let sequential = try model.withSession { try $0.analyse(source, options: options) }
+        for threads in [2, 3, 8] {
+            options.parallelism = threads
+            let parallel = try model.withSession { try $0.analyse(source, options: options) }
+            #expect(parallel.sampleCount == sequential.sampleCount)
+            for (p, s) in zip(parallel.channels, sequential.channels) {
+                #expect(p.overall == s.overall)
+                #expect(p.segments == s.segments)
+            }
+        }
+        #expect(sequential.channels[0].segments.count == 6)
+        if voiceActivity { #expect(sequential.channels[0].segments.map(\.speech) == [true, true, true, true, false, true]) }
+    }
+
     @Test func veryShortAudioIsPaddedToTheNetworksMinimum() throws {
         let model = try model()
         let analysis = try model.withSession { try $0.analyse(speechLike(seconds: 0.2), options: AnalysisOptions(voiceActivityDetection: false)) }

@@ -50,9 +50,10 @@ extension ServiceApplication {
             } else {
                 signals = (0..<format.channelCount).map { ($0, $0 < parameters.roles.count ? parameters.roles[$0] : nil) }
             }
-            let options = AnalysisOptions(segmentSeconds: parameters.segmentSeconds, hopSeconds: parameters.hopSeconds,
+            var options = AnalysisOptions(segmentSeconds: parameters.segmentSeconds, hopSeconds: parameters.hopSeconds,
                                           voiceActivityDetection: parameters.voiceActivityDetection,
                                           maximumSegments: PredictionParameters.maximumSegments)
+            options.parallelism = configuration.analysisThreads
             let result: SourceAnalysis
             do throws(AnalysisError) {
                 result = try model.withSession { (session) throws(AnalysisError) -> SourceAnalysis in
