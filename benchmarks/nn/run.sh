@@ -10,7 +10,6 @@
 # on 3 s and 60 s inputs (64 mel bands × 100 frames/s). BLAS runs on 1 thread.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$(pwd)
 PYTHON=${PYTHON:-.venv/bin/python}
 OUT=benchmarks/nn
 WORK=$(mktemp -d)
@@ -64,9 +63,20 @@ for model in Models/*/*/model.safetensors; do
     SHIPPED_PARITY+="$("$PYTHON" benchmarks/nn/export_onnx.py check "$model" "$OUT/shipped-io.safetensors" --label "$model") "
 done
 
-"$PYTHON" - "$SWIFT_JSON" "$ORT_JSON" "$PARITY" "$SHIPPED_PARITY" > $OUT/results.md <<'PY'
+# The shipped model(s) themselves (what the service runs), same timing on both sides.
+SHIPPED_JSON="{"
+for model in Models/*/*/model.safetensors; do
+    [ -f "$model" ] || continue
+    [ "$SHIPPED_JSON" = "{" ] || SHIPPED_JSON+=","
+    SHIPPED_JSON+="\"$model\": {\"swift\": $("$BIN" bench "$model" --times 300 6000 --repeat 31), "
+    SHIPPED_JSON+="\"ort\": $("$PYTHON" $OUT/export_onnx.py bench "$model" --times 300 6000 --repeat 31)}"
+done
+SHIPPED_JSON+="}"
+
+"$PYTHON" - "$SWIFT_JSON" "$ORT_JSON" "$PARITY" "$SHIPPED_PARITY" "$SHIPPED_JSON" > $OUT/results.md <<'PY'
 import json, subprocess, sys, datetime
 swift, ort, parity, shipped = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4].strip()
+shipped_timing = json.loads(sys.argv[5])
 lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
 cpu = {k.strip(): v.strip() for k, v in (l.split(":", 1) for l in lscpu.splitlines() if ":" in l)}
 peak = swift["sgemm_peak_gflops"]
@@ -93,5 +103,15 @@ for t, label in (("300", "3 s (T=300)"), ("6000", "60 s (T=6000)")):
     print(f"| {label} | {s['conv_gflop']:.3f} | {s['median_ms']:.2f} | {s['gflops_median']:.1f} | "
           f"{100 * s['fraction_of_peak']:.0f}% | {o['median_ms']:.2f} | {o['median_ms'] / s['median_ms']:.2f} |")
 print("\nGFLOP/s counts only convolution FLOPs (2 per multiply-add); ORT / Swift > 1 means Swift is faster.")
+for model, timing in shipped_timing.items():
+    s, o = timing["swift"], timing["ort"]
+    print(f"\n## Shipped model `{model}` (median of 31; input [67 features, T], conv1d stack + attentive pooling)\n")
+    print("| input | conv GFLOP | Swift ms | Swift GFLOP/s | % of sgemm peak | onnxruntime ms | ORT / Swift time |")
+    print("|---|---|---|---|---|---|---|")
+    for t, label in (("300", "3 s (T=300)"), ("6000", "60 s (T=6000)")):
+        f, r = s["forward"][t], o["results"][t]
+        # % of the peak measured at the top of this file, in the same run.
+        print(f"| {label} | {f['conv_gflop']:.3f} | {f['median_ms']:.2f} | {f['gflops_median']:.1f} | "
+              f"{100 * f['gflops_median'] / peak:.0f}% | {r['median_ms']:.2f} | {r['median_ms'] / f['median_ms']:.2f} |")
 PY
 cat $OUT/results.md
