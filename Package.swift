@@ -7,7 +7,8 @@
 //   C bridges -> LinearAlgebra / AudioDecoding -> Features / NeuralNet -> ModelRegistry -> Service -> SERServer
 //                                                                                \-> Training -> SERTrain
 // Each C library is imported by exactly one Swift wrapper target:
-//   COpenBLAS, CFFTW -> LinearAlgebra;  CSndFile, CSoxr -> AudioDecoding;  CMicroHTTPD -> HTTPServer.
+//   COpenBLAS, CFFTW -> LinearAlgebra;  CSndFile, CSoxr -> AudioDecoding;  CMicroHTTPD -> HTTPServer;
+//   CMalloc (glibc's mallopt) -> SERServer.
 import PackageDescription
 
 let package = Package(
@@ -28,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        // glibc's mallopt (part of libc6-dev, no library to link).
+        .systemLibrary(name: "CMalloc"),
 
         // MARK: Numerics and audio
         .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CFFTW"]),
@@ -45,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "SERServer",
             dependencies: [
-                "Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "LinearAlgebra",
+                "Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "LinearAlgebra", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMalloc
 import HTTPServer
 import AudioDecoding
 import LinearAlgebra
@@ -89,6 +90,9 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Seconds to let in-flight requests finish after SIGTERM before exiting. [SER_DRAIN_TIMEOUT, default 25]")
     var drainTimeout: Int?
 
+    @Option(help: "Most glibc malloc arenas: each thread that allocates under contention otherwise gets its own (up to 8 per core), and freed request buffers stay mapped in all of them; 0 = glibc's default. [SER_MALLOC_ARENAS, default 2]")
+    var mallocArenas: Int?
+
     @Option(help: "Log line format: json or logfmt. [SER_LOG_FORMAT, default json]")
     var logFormat: String?
 
@@ -100,6 +104,10 @@ struct ServerCommand: ParsableCommand {
         BLASKernelSelection.relaunchIfFasterKernelAvailable()
         // Requests run in parallel on the HTTP threads; each BLAS call stays on its caller's thread.
         BLAS.setThreadCount(1)
+        // Before any other thread exists. Measured under 16 connections of 60 s clips: peak RSS 118 MB
+        // with glibc's default arenas, 103 MB with 2, at the same throughput.
+        let arenas = try Setting.resolve(mallocArenas, env: "SER_MALLOC_ARENAS", default: 2, valid: { $0 >= 0 }, rule: "0 or more")
+        if arenas > 0 { _ = cmalloc_limit_arenas(Int32(arenas)) }
 
         let format = try Setting.resolve(logFormat, env: "SER_LOG_FORMAT", default: "json",
                                          valid: { StructuredLogHandler.Format(rawValue: $0) != nil }, rule: "json or logfmt")
