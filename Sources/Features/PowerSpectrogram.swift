@@ -71,8 +71,7 @@ final class SpectrumAnalyzer {
                         } else {
                             for j in support { input[j] = 0 }
                         }
-                        fft.execute()
-                        fft.powerSpectrum(into: power.baseAddress! + t * bins)
+                        fft.executePowerSpectrum(into: power.baseAddress! + t * bins)
                     }
                 }
             }

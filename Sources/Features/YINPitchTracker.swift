@@ -148,9 +148,9 @@ final class YINPitchTracker {
                 odd += 2 * sum
             }
         }
-        halfFFT.execute()
-        let scale = 1.0 / Double(transformLength)
         let lastPair = (maxPeriod + 1) / 2
+        halfFFT.execute(binsBelow: lastPair + 1)  // bins 0...lastPair give lags 0...maxPeriod + 1
+        let scale = 1.0 / Double(transformLength)
         for pair in 0...lastPair {
             if pair > 0 { odd += 2 * Double(halfFFT.imaginary(pair)) }
             let even = 2 * pair
@@ -169,8 +169,7 @@ final class YINPitchTracker {
         // the difference loop below, in parallel with the cumulative mean (FFTW may overwrite `input`).
         for k in 1...maxPeriod { difference[k] = Double(input[k - 1]) * Double(input[k - 1]) }
 
-        spectrumFFT.execute()
-        spectrumFFT.powerSpectrum(into: power)
+        spectrumFFT.executePowerSpectrum(into: power)
         autocorrelationFromPower()
         let r0 = autocorrelation[0]
 
