@@ -21,6 +21,9 @@ public final class FeatureExtractor {
     /// `[mfccCount, melBandCount]` orthonormal DCT-II rows (optionally liftered).
     public let dctMatrix: Matrix
 
+    /// `[melBandCount + chromaBinCount, binCount]`: the mel rows, then the chroma rows, so `analyze`
+    /// projects the spectrogram through both in one `gemm` (one packing of the spectrogram).
+    private let melAndChromaFilterbank: Matrix
     private let spectrum: SpectrumAnalyzer
     private let pitchTracker: YINPitchTracker
     private let formantTracker: FormantTracker
@@ -37,6 +40,8 @@ public final class FeatureExtractor {
         chromaFilterbank = ChromaFilterbank.make(
             sampleRate: config.sampleRate, fftLength: config.fftLength,
             binsPerOctave: config.chromaBinCount, tuning: config.chromaTuning)
+        melAndChromaFilterbank = Matrix(rows: melFilterbank.rows + chromaFilterbank.rows, columns: melFilterbank.columns,
+                                        values: melFilterbank.values + chromaFilterbank.values)
         dctMatrix = DCTMatrix.make(coefficientCount: config.mfccCount, inputCount: config.melBandCount,
                                    lifter: config.mfccLifter)
         spectrum = SpectrumAnalyzer(fftLength: config.fftLength, windowLength: config.windowLength,
@@ -72,7 +77,12 @@ public final class FeatureExtractor {
     }
 
     public func logMel(spectrogram: PowerSpectrogram) -> Matrix {
-        var mel = melSpectrogram(spectrogram: spectrogram)
+        decibels(melSpectrogram(spectrogram: spectrogram))
+    }
+
+    /// Mel power to dB in place (see `logMel`).
+    private func decibels(_ mel: Matrix) -> Matrix {
+        var mel = mel
         let floor = config.logFloor
         mel.values.withUnsafeMutableBufferPointer { VectorMath.powerToDecibels($0, floor: floor) }
         return mel
@@ -111,7 +121,12 @@ public final class FeatureExtractor {
     }
 
     public func chroma(spectrogram: PowerSpectrogram) -> Matrix {
-        var raw = project(spectrogram, through: chromaFilterbank)
+        scaledToUnitMaximum(project(spectrogram, through: chromaFilterbank))
+    }
+
+    /// Each column of raw chroma divided by its largest absolute value (all-zero columns unchanged).
+    private func scaledToUnitMaximum(_ chroma: Matrix) -> Matrix {
+        var raw = chroma
         let rows = raw.rows, columns = raw.columns
         raw.values.withUnsafeMutableBufferPointer { values in
             for t in 0..<columns {
@@ -215,7 +230,8 @@ public final class FeatureExtractor {
     /// Formants (the most expensive feature) only when `includeFormants`.
     public func analyze(_ samples: [Float], includeFormants: Bool = true) -> FeatureSet {
         let spectrogram = powerSpectrogram(samples)
-        let logMel = logMel(spectrogram: spectrogram)
+        let (melPower, rawChroma) = melAndChroma(spectrogram)
+        let logMel = decibels(melPower)
         let mfcc = mfcc(logMel: logMel)
         let rms = rms(samples)
         let energy = energyDecibels(rms: rms)
@@ -225,11 +241,21 @@ public final class FeatureExtractor {
             frameTimes: config.frameTimes(frameCount: spectrogram.frameCount),
             logMel: logMel, mfcc: mfcc,
             mfccDelta: deltas(mfcc, order: 1), mfccDeltaDelta: deltas(mfcc, order: 2),
-            chroma: chroma(spectrogram: spectrogram), spectralShape: spectralShape(spectrogram: spectrogram),
+            chroma: scaledToUnitMaximum(rawChroma), spectralShape: spectralShape(spectrogram: spectrogram),
             pitch: pitch, rms: rms, energyDecibels: energy, zeroCrossingRate: zeroCrossingRate(samples),
             formants: includeFormants ? formants(samples) : nil,
             voiceActivity: speech,
             speechRate: speechRate(energyDecibels: energy, pitch: pitch, speech: speech, sampleCount: samples.count))
+    }
+
+    /// Mel power `[melBandCount, frames]` and unscaled chroma `[chromaBinCount, frames]` from one gemm
+    /// through the stacked filterbanks, split without copying the mel rows.
+    private func melAndChroma(_ spectrogram: PowerSpectrogram) -> (mel: Matrix, chroma: Matrix) {
+        var both = project(spectrogram, through: melAndChromaFilterbank)
+        let frames = both.columns, melRows = melFilterbank.rows, chromaRows = chromaFilterbank.rows
+        let chroma = Matrix(rows: chromaRows, columns: frames, values: Array(both.values[(melRows * frames)...]))
+        both.values.removeLast(chromaRows * frames)
+        return (Matrix(rows: melRows, columns: frames, values: both.values), chroma)
     }
 
     /// `filters [bands, bins] · spectraᵀ` → `[bands, frames]`, one gemm.
