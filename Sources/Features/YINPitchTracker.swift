@@ -159,6 +159,31 @@ final class YINPitchTracker {
         }
     }
 
+    /// Index of the first smallest of `normalized[0..<count]`, as the scalar scan
+    /// `for i in 1..<count where x[i] < x[chosen] { chosen = i }` finds it (NaNs never win; a NaN
+    /// at index 0 keeps 0): the minimum in four Double lanes, then the first index holding it.
+    private func firstGlobalMinimum(count: Int) -> Int {
+        let values = normalized
+        var smallest = values[0]
+        var i = 1
+        if count >= 9 {
+            var lanes = SIMD4<Double>(repeating: smallest)
+            let raw = UnsafeRawPointer(values)
+            while i + 4 <= count {
+                let x = raw.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self)
+                lanes = lanes.replacing(with: x, where: x .< lanes)
+                i += 4
+            }
+            for lane in 0..<4 where lanes[lane] < smallest { smallest = lanes[lane] }
+        }
+        while i < count {
+            if values[i] < smallest { smallest = values[i] }
+            i += 1
+        }
+        for j in 0..<count where values[j] == smallest { return j }
+        return 0
+    }
+
     private func analyseFrame(_ t: Int, signal: UnsafeBufferPointer<Float>) -> (Float, Float, Bool) {
         let frameLength = framing.frameLength
         let input = spectrumFFT.input
@@ -221,10 +246,7 @@ final class YINPitchTracker {
             if isTrough { chosen = i; break }
         }
         let isVoiced = chosen >= 0
-        if !isVoiced {
-            chosen = 0
-            for i in 1..<n where normalized[i] < normalized[chosen] { chosen = i }
-        }
+        if !isVoiced { chosen = firstGlobalMinimum(count: n) }
 
         var shift = 0.0
         if chosen > 0 && chosen < n - 1 {
