@@ -66,7 +66,7 @@ public struct SpectralShape: Sendable, Equatable {
                                 var k = 0
                                 while k + 8 <= bins {
                                     let p = raw.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
-                                    let m = p.squareRoot()
+                                    let m = VectorMath.squareRoot(p)
                                     magnitudeLanes += m
                                     weightedLanes += m * frequencyBase.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
                                     let floored = p.replacing(with: floors, where: p .< floors)  // max(p, floor)
