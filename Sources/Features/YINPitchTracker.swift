@@ -180,7 +180,14 @@ final class YINPitchTracker {
             if values[i] < smallest { smallest = values[i] }
             i += 1
         }
-        for j in 0..<count where values[j] == smallest { return j }
+        // The first index holding it: four lanes compared per step, then the block scanned.
+        var j = 0
+        let target = SIMD4<Double>(repeating: smallest)
+        while j + 4 <= count && !any(UnsafeRawPointer(values + j).loadUnaligned(as: SIMD4<Double>.self) .== target) { j += 4 }
+        while j < count {
+            if values[j] == smallest { return j }
+            j += 1
+        }
         return 0
     }
 
