@@ -239,18 +239,27 @@ final class YINPitchTracker {
         // First trough below the threshold, else the global minimum.
         let n = candidateCount
         var chosen = -1
-        for i in 0..<n {
-            let x = normalized[i]
+        let threshold = SIMD4<Double>(repeating: troughThreshold)
+        var i = 0
+        while i < n {
+            // Skip four candidates at a time while none is below the threshold.
+            if i + 4 <= n && !any(UnsafeRawPointer(normalized + i).loadUnaligned(as: SIMD4<Double>.self) .< threshold) {
+                i += 4
+                continue
+            }
+            let candidate = i
+            i += 1
+            let x = normalized[candidate]
             guard x < troughThreshold else { continue }
             let isTrough: Bool
-            if i == 0 {
+            if candidate == 0 {
                 isTrough = n > 1 && x < normalized[1]
-            } else if i == n - 1 {
-                isTrough = x < normalized[i - 1]
+            } else if candidate == n - 1 {
+                isTrough = x < normalized[candidate - 1]
             } else {
-                isTrough = x < normalized[i - 1] && x <= normalized[i + 1]
+                isTrough = x < normalized[candidate - 1] && x <= normalized[candidate + 1]
             }
-            if isTrough { chosen = i; break }
+            if isTrough { chosen = candidate; break }
         }
         let isVoiced = chosen >= 0
         if !isVoiced { chosen = firstGlobalMinimum(count: n) }
