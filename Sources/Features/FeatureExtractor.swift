@@ -261,16 +261,15 @@ public final class FeatureExtractor {
     /// `filters [bands, bins] · spectraᵀ` → `[bands, frames]`, one gemm.
     private func project(_ spectrogram: PowerSpectrogram, through filters: Matrix) -> Matrix {
         precondition(spectrogram.binCount == filters.columns, "spectrogram has \(spectrogram.binCount) bins, filters expect \(filters.columns)")
-        var result = Matrix(rows: filters.rows, columns: spectrogram.frameCount)
         let (m, n, k) = (filters.rows, spectrogram.frameCount, filters.columns)
-        filters.values.withUnsafeBufferPointer { a in
-            spectrogram.frames.values.withUnsafeBufferPointer { b in
-                result.values.withUnsafeMutableBufferPointer { c in
+        // gemm with beta = 0 writes every element of C: no zero fill first.
+        return Matrix(rows: m, columns: n) { c in
+            filters.values.withUnsafeBufferPointer { a in
+                spectrogram.frames.values.withUnsafeBufferPointer { b in
                     gemm(.none, .transposed, m: m, n: n, k: k, a: a.baseAddress!, lda: k,
                          b: b.baseAddress!, ldb: k, c: c.baseAddress!, ldc: max(1, n))
                 }
             }
         }
-        return result
     }
 }
