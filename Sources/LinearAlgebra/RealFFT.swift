@@ -159,6 +159,57 @@ public final class RealFFT {
         splitPower(halfSpectrum, cosine: twiddleCosine, sine: twiddleSine, into: power)
     }
 
+    /// Runs the transform of `input` (which it may overwrite) and writes the power spectrum folded
+    /// about bin `M/2`, `M = size/2`: `sum[k] = P[k] + P[M−k]` and `difference[k] = P[k] − P[M−k]`
+    /// for `k` in `0...M/2`, with `P[k] = |X[k]|²` (`real`/`imaginary` are then stale for even
+    /// sizes). What a DCT-I of the power spectrum (an autocorrelation) consumes; even sizes get the
+    /// pairs straight from the split step, without storing `P` in bin order.
+    public func executeFoldedPowerSpectrum(sum: UnsafeMutablePointer<Float>, difference: UnsafeMutablePointer<Float>) {
+        let m = size / 2
+        guard let halfSpectrum, let twiddleCosine, let twiddleSine else {
+            execute()
+            for k in 0...(m / 2) {
+                let low = output[2 * k] * output[2 * k] + output[2 * k + 1] * output[2 * k + 1]
+                let high = output[2 * (m - k)] * output[2 * (m - k)] + output[2 * (m - k) + 1] * output[2 * (m - k) + 1]
+                sum[k] = low + high
+                difference[k] = low - high
+            }
+            return
+        }
+        fftwf_execute(plan)
+        let z = halfSpectrum
+        let dc = (z[0] + z[1]) * (z[0] + z[1]), nyquist = (z[0] - z[1]) * (z[0] - z[1])
+        sum[0] = dc + nyquist
+        difference[0] = dc - nyquist
+        let raw = UnsafeRawPointer(z), sums = UnsafeMutableRawPointer(sum), differences = UnsafeMutableRawPointer(difference)
+        let cosines = UnsafeRawPointer(twiddleCosine), sines = UnsafeRawPointer(twiddleSine)
+        var k = 1
+        // Bins k..<k+8 and M−k−7...M−k per step (as in `splitPower`); lane l of `high` is P[M−k−l].
+        while 2 * k + 14 < m {
+            let forward = raw.loadUnaligned(fromByteOffset: 8 * k, as: SIMD16<Float>.self)
+            let backward = raw.loadUnaligned(fromByteOffset: 8 * (m - k - 7), as: SIMD16<Float>.self)
+            let (real, imaginary) = Self.butterfly(
+                a: forward.evenHalf, b: forward.oddHalf, c: Self.reversed(backward.evenHalf), d: Self.reversed(backward.oddHalf),
+                cosine: cosines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self),
+                sine: sines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self))
+            let low = real.sum * real.sum + imaginary.sum * imaginary.sum
+            let high = real.difference * real.difference + imaginary.difference * imaginary.difference
+            sums.storeBytes(of: low + high, toByteOffset: 4 * k, as: SIMD8<Float>.self)
+            differences.storeBytes(of: low - high, toByteOffset: 4 * k, as: SIMD8<Float>.self)
+            k += 8
+        }
+        while k <= m - k {
+            let (real, imaginary) = Self.butterfly(
+                a: z[2 * k], b: z[2 * k + 1], c: z[2 * (m - k)], d: z[2 * (m - k) + 1],
+                cosine: twiddleCosine[k], sine: twiddleSine[k])
+            let low = real.sum * real.sum + imaginary.sum * imaginary.sum
+            let high = real.difference * real.difference + imaginary.difference * imaginary.difference
+            sum[k] = low + high
+            difference[k] = low - high
+            k += 1
+        }
+    }
+
     /// The split step of even sizes: interleaved bins `0..<count` of `output` from the `M = size/2`
     /// bins `Z` of the half-size complex FFT (see the type's documentation). With `Z[k] = (a, b)` and
     /// `Z[M−k] = (c, d)`: `E = ((a + c)/2, (b − d)/2)`, `O = ((b + d)/2, (c − a)/2)` and

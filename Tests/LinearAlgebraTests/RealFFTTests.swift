@@ -63,4 +63,25 @@ struct RealFFTTests {
             #expect(fft.real(k) == bins[k].0 && fft.imaginary(k) == bins[k].1, "bin \(k)")
         }
     }
+
+    /// The folded power spectrum is `P[k] ± P[M−k]` of the full transform, `M = size/2`, `k ≤ M/2`.
+    @Test(arguments: [8, 30, 62, 512, 1536, 401])
+    func foldedPowerMatchesTheFullTransform(size: Int) {
+        let fft = RealFFT(size: size)
+        var generator = SplitMix(seed: UInt64(size) + 1)
+        let signal = (0..<size).map { _ in generator.nextFloat() }
+        for i in 0..<size { fft.input[i] = signal[i] }
+        fft.execute()
+        var power = [Float](repeating: 0, count: fft.binCount)
+        fft.powerSpectrum(into: &power)
+        let largest = power.max()!
+        let m = size / 2
+        for i in 0..<size { fft.input[i] = signal[i] }
+        var sum = [Float](repeating: -1, count: m / 2 + 1), difference = [Float](repeating: -1, count: m / 2 + 1)
+        fft.executeFoldedPowerSpectrum(sum: &sum, difference: &difference)
+        for k in 0...(m / 2) {
+            #expect(abs(sum[k] - (power[k] + power[m - k])) <= 1e-5 * largest, "bin \(k)")
+            #expect(abs(difference[k] - (power[k] - power[m - k])) <= 1e-5 * largest, "bin \(k)")
+        }
+    }
 }
