@@ -21,9 +21,10 @@ public final class FeatureExtractor {
     /// `[mfccCount, melBandCount]` orthonormal DCT-II rows (optionally liftered).
     public let dctMatrix: Matrix
 
-    /// `[melBandCount + chromaBinCount, binCount]`: the mel rows, then the chroma rows, so `analyze`
-    /// projects the spectrogram through both in one `gemm` (one packing of the spectrogram).
-    private let melAndChromaFilterbank: Matrix
+    /// The mel filterbank, and `[melBandCount + chromaBinCount, binCount]` mel rows then chroma rows
+    /// (so `analyze` projects the spectrogram through both in one pass), banded (see `BandedProjection`).
+    private let melProjection: BandedProjection
+    private let melAndChromaProjection: BandedProjection
     private let spectrum: SpectrumAnalyzer
     private let pitchTracker: YINPitchTracker
     private let formantTracker: FormantTracker
@@ -40,8 +41,10 @@ public final class FeatureExtractor {
         chromaFilterbank = ChromaFilterbank.make(
             sampleRate: config.sampleRate, fftLength: config.fftLength,
             binsPerOctave: config.chromaBinCount, tuning: config.chromaTuning)
-        melAndChromaFilterbank = Matrix(rows: melFilterbank.rows + chromaFilterbank.rows, columns: melFilterbank.columns,
-                                        values: melFilterbank.values + chromaFilterbank.values)
+        melProjection = BandedProjection(filters: melFilterbank)
+        melAndChromaProjection = BandedProjection(filters: Matrix(
+            rows: melFilterbank.rows + chromaFilterbank.rows, columns: melFilterbank.columns,
+            values: melFilterbank.values + chromaFilterbank.values))
         dctMatrix = DCTMatrix.make(coefficientCount: config.mfccCount, inputCount: config.melBandCount,
                                    lifter: config.mfccLifter)
         spectrum = SpectrumAnalyzer(fftLength: config.fftLength, windowLength: config.windowLength,
@@ -67,7 +70,7 @@ public final class FeatureExtractor {
     }
 
     public func melSpectrogram(spectrogram: PowerSpectrogram) -> Matrix {
-        project(spectrogram, through: melFilterbank)
+        melProjection.apply(to: spectrogram)
     }
 
     /// Log-mel spectrogram, `[melBandCount, frames]`, dB: `10·log10(max(logFloor, mel power))`,
@@ -248,10 +251,10 @@ public final class FeatureExtractor {
             speechRate: speechRate(energyDecibels: energy, pitch: pitch, speech: speech, sampleCount: samples.count))
     }
 
-    /// Mel power `[melBandCount, frames]` and unscaled chroma `[chromaBinCount, frames]` from one gemm
+    /// Mel power `[melBandCount, frames]` and unscaled chroma `[chromaBinCount, frames]` from one banded projection
     /// through the stacked filterbanks, split without copying the mel rows.
     private func melAndChroma(_ spectrogram: PowerSpectrogram) -> (mel: Matrix, chroma: Matrix) {
-        var both = project(spectrogram, through: melAndChromaFilterbank)
+        var both = melAndChromaProjection.apply(to: spectrogram)
         let frames = both.columns, melRows = melFilterbank.rows, chromaRows = chromaFilterbank.rows
         let chroma = Matrix(rows: chromaRows, columns: frames, values: Array(both.values[(melRows * frames)...]))
         both.values.removeLast(chromaRows * frames)

@@ -36,6 +36,17 @@ struct SpectralPropertyTests {
         for (a, b) in zip(all.chroma.values, chroma.values) { #expect(abs(a - b) <= 1e-5) }
     }
 
+    /// The mel projection multiplies band blocks over their non-zero bins only; it equals the dense
+    /// product of the filterbank and the spectrogram (up to the gemm kernels' float32 rounding).
+    @Test func bandedMelProjectionMatchesTheDenseProduct() throws {
+        let extractor = try FeatureExtractor()
+        let spectrogram = extractor.powerSpectrogram(SyntheticSignals.noise(count: 16_000, amplitude: 0.3, seed: 8))
+        let banded = extractor.melSpectrogram(spectrogram: spectrogram)
+        let dense = extractor.melFilterbank.multiplied(by: spectrogram.binsByFrames())
+        #expect(banded.rows == dense.rows && banded.columns == dense.columns)
+        for (a, b) in zip(banded.values, dense.values) { #expect(abs(a - b) <= 1e-5 * max(abs(b), 1e-6)) }
+    }
+
     @Test func powerAndMelAreNonNegative() throws {
         let extractor = try FeatureExtractor()
         let samples = SyntheticSignals.noise(count: 8000, amplitude: 0.8, seed: 11)
