@@ -22,21 +22,35 @@ public enum Deltas {
         guard effectiveWidth >= 3 else { return result }
         let weights = savitzkyGolayWeights(width: effectiveWidth, derivative: order)
         let half = effectiveWidth / 2
+        // Non-zero taps (index into the window, weight), accumulated in index order from zero as a
+        // running `y += w·x` would: the same rounding, but in registers, eight frames per step.
+        let taps = weights.enumerated().filter { $0.element != 0 }.map { (index: $0.offset, weight: Float($0.element)) }
         features.values.withUnsafeBufferPointer { input in
             result.values.withUnsafeMutableBufferPointer { output in
-                for row in 0..<features.rows {
-                    let x = input.baseAddress! + row * frames
-                    let y = output.baseAddress! + row * frames
-                    // y[t] = Σ_k w_k · x[t + k] as one vectorisable pass over t per weight.
-                    let interior = frames - 2 * half
-                    for t in 0..<interior { y[half + t] = 0 }
-                    for (index, weight) in weights.enumerated() where weight != 0 {
-                        let w = Float(weight)
-                        let source = x + index  // x[t + k] with k = index − half, for t = half + offset
-                        for offset in 0..<interior { y[half + offset] += w * source[offset] }
+                taps.withUnsafeBufferPointer { taps in
+                    for row in 0..<features.rows {
+                        let x = input.baseAddress! + row * frames
+                        let y = output.baseAddress! + row * frames
+                        // y[half + t] = Σ_k w_k · x[t + k + half] over the interior frames.
+                        let interior = frames - 2 * half
+                        var t = 0
+                        while t + 8 <= interior {
+                            var sum = SIMD8<Float>()
+                            for tap in taps {
+                                sum += tap.weight * UnsafeRawPointer(x + t + tap.index).loadUnaligned(as: SIMD8<Float>.self)
+                            }
+                            UnsafeMutableRawPointer(y + half + t).storeBytes(of: sum, as: SIMD8<Float>.self)
+                            t += 8
+                        }
+                        while t < interior {
+                            var sum: Float = 0
+                            for tap in taps { sum += tap.weight * x[t + tap.index] }
+                            y[half + t] = sum
+                            t += 1
+                        }
+                        for t in 0..<half { y[t] = y[half] }
+                        for t in (frames - half)..<frames { y[t] = y[frames - half - 1] }
                     }
-                    for t in 0..<half { y[t] = y[half] }
-                    for t in (frames - half)..<frames { y[t] = y[frames - half - 1] }
                 }
             }
         }

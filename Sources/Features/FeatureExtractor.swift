@@ -21,6 +21,10 @@ public final class FeatureExtractor {
     /// `[mfccCount, melBandCount]` orthonormal DCT-II rows (optionally liftered).
     public let dctMatrix: Matrix
 
+    /// The mel filterbank, and `[melBandCount + chromaBinCount, binCount]` mel rows then chroma rows
+    /// (so `analyze` projects the spectrogram through both in one pass), banded (see `BandedProjection`).
+    private let melProjection: BandedProjection
+    private let melAndChromaProjection: BandedProjection
     private let spectrum: SpectrumAnalyzer
     private let pitchTracker: YINPitchTracker
     private let formantTracker: FormantTracker
@@ -37,6 +41,10 @@ public final class FeatureExtractor {
         chromaFilterbank = ChromaFilterbank.make(
             sampleRate: config.sampleRate, fftLength: config.fftLength,
             binsPerOctave: config.chromaBinCount, tuning: config.chromaTuning)
+        melProjection = BandedProjection(filters: melFilterbank)
+        melAndChromaProjection = BandedProjection(filters: Matrix(
+            rows: melFilterbank.rows + chromaFilterbank.rows, columns: melFilterbank.columns,
+            values: melFilterbank.values + chromaFilterbank.values))
         dctMatrix = DCTMatrix.make(coefficientCount: config.mfccCount, inputCount: config.melBandCount,
                                    lifter: config.mfccLifter)
         spectrum = SpectrumAnalyzer(fftLength: config.fftLength, windowLength: config.windowLength,
@@ -62,7 +70,7 @@ public final class FeatureExtractor {
     }
 
     public func melSpectrogram(spectrogram: PowerSpectrogram) -> Matrix {
-        project(spectrogram, through: melFilterbank)
+        melProjection.apply(to: spectrogram)
     }
 
     /// Log-mel spectrogram, `[melBandCount, frames]`, dB: `10·log10(max(logFloor, mel power))`,
@@ -72,7 +80,12 @@ public final class FeatureExtractor {
     }
 
     public func logMel(spectrogram: PowerSpectrogram) -> Matrix {
-        var mel = melSpectrogram(spectrogram: spectrogram)
+        decibels(melSpectrogram(spectrogram: spectrogram))
+    }
+
+    /// Mel power to dB in place (see `logMel`).
+    private func decibels(_ mel: Matrix) -> Matrix {
+        var mel = mel
         let floor = config.logFloor
         mel.values.withUnsafeMutableBufferPointer { VectorMath.powerToDecibels($0, floor: floor) }
         return mel
@@ -111,7 +124,12 @@ public final class FeatureExtractor {
     }
 
     public func chroma(spectrogram: PowerSpectrogram) -> Matrix {
-        var raw = project(spectrogram, through: chromaFilterbank)
+        scaledToUnitMaximum(project(spectrogram, through: chromaFilterbank))
+    }
+
+    /// Each column of raw chroma divided by its largest absolute value (all-zero columns unchanged).
+    private func scaledToUnitMaximum(_ chroma: Matrix) -> Matrix {
+        var raw = chroma
         let rows = raw.rows, columns = raw.columns
         raw.values.withUnsafeMutableBufferPointer { values in
             for t in 0..<columns {
@@ -215,7 +233,8 @@ public final class FeatureExtractor {
     /// Formants (the most expensive feature) only when `includeFormants`.
     public func analyze(_ samples: [Float], includeFormants: Bool = true) -> FeatureSet {
         let spectrogram = powerSpectrogram(samples)
-        let logMel = logMel(spectrogram: spectrogram)
+        let (melPower, rawChroma) = melAndChroma(spectrogram)
+        let logMel = decibels(melPower)
         let mfcc = mfcc(logMel: logMel)
         let rms = rms(samples)
         let energy = energyDecibels(rms: rms)
@@ -225,26 +244,35 @@ public final class FeatureExtractor {
             frameTimes: config.frameTimes(frameCount: spectrogram.frameCount),
             logMel: logMel, mfcc: mfcc,
             mfccDelta: deltas(mfcc, order: 1), mfccDeltaDelta: deltas(mfcc, order: 2),
-            chroma: chroma(spectrogram: spectrogram), spectralShape: spectralShape(spectrogram: spectrogram),
+            chroma: scaledToUnitMaximum(rawChroma), spectralShape: spectralShape(spectrogram: spectrogram),
             pitch: pitch, rms: rms, energyDecibels: energy, zeroCrossingRate: zeroCrossingRate(samples),
             formants: includeFormants ? formants(samples) : nil,
             voiceActivity: speech,
             speechRate: speechRate(energyDecibels: energy, pitch: pitch, speech: speech, sampleCount: samples.count))
     }
 
+    /// Mel power `[melBandCount, frames]` and unscaled chroma `[chromaBinCount, frames]` from one banded projection
+    /// through the stacked filterbanks, split without copying the mel rows.
+    private func melAndChroma(_ spectrogram: PowerSpectrogram) -> (mel: Matrix, chroma: Matrix) {
+        var both = melAndChromaProjection.apply(to: spectrogram)
+        let frames = both.columns, melRows = melFilterbank.rows, chromaRows = chromaFilterbank.rows
+        let chroma = Matrix(rows: chromaRows, columns: frames, values: Array(both.values[(melRows * frames)...]))
+        both.values.removeLast(chromaRows * frames)
+        return (Matrix(rows: melRows, columns: frames, values: both.values), chroma)
+    }
+
     /// `filters [bands, bins] · spectraᵀ` → `[bands, frames]`, one gemm.
     private func project(_ spectrogram: PowerSpectrogram, through filters: Matrix) -> Matrix {
         precondition(spectrogram.binCount == filters.columns, "spectrogram has \(spectrogram.binCount) bins, filters expect \(filters.columns)")
-        var result = Matrix(rows: filters.rows, columns: spectrogram.frameCount)
         let (m, n, k) = (filters.rows, spectrogram.frameCount, filters.columns)
-        filters.values.withUnsafeBufferPointer { a in
-            spectrogram.frames.values.withUnsafeBufferPointer { b in
-                result.values.withUnsafeMutableBufferPointer { c in
+        // gemm with beta = 0 writes every element of C: no zero fill first.
+        return Matrix(rows: m, columns: n) { c in
+            filters.values.withUnsafeBufferPointer { a in
+                spectrogram.frames.values.withUnsafeBufferPointer { b in
                     gemm(.none, .transposed, m: m, n: n, k: k, a: a.baseAddress!, lda: k,
                          b: b.baseAddress!, ldb: k, c: c.baseAddress!, ldc: max(1, n))
                 }
             }
         }
-        return result
     }
 }

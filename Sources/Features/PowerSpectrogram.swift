@@ -39,12 +39,12 @@ final class SpectrumAnalyzer {
 
     func powerSpectrogram(_ samples: [Float]) -> PowerSpectrogram {
         let frameCount = framing.frameCount(sampleCount: samples.count)
-        var result = Matrix(rows: frameCount, columns: fftLength / 2 + 1)
-        let bins = result.columns
+        let bins = fftLength / 2 + 1
         let support = windowSupport
-        samples.withUnsafeBufferPointer { signal in
-            window.withUnsafeBufferPointer { window in
-                result.values.withUnsafeMutableBufferPointer { power in
+        // Every row is written by the FFT: no zero fill first.
+        let result = Matrix(rows: frameCount, columns: bins) { power in
+            samples.withUnsafeBufferPointer { signal in
+                window.withUnsafeBufferPointer { window in
                     let input = fft.input
                     let n = signal.count
                     for t in 0..<frameCount {
@@ -71,8 +71,7 @@ final class SpectrumAnalyzer {
                         } else {
                             for j in support { input[j] = 0 }
                         }
-                        fft.execute()
-                        fft.powerSpectrum(into: power.baseAddress! + t * bins)
+                        fft.executePowerSpectrum(into: power.baseAddress! + t * bins)
                     }
                 }
             }

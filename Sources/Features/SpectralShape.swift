@@ -25,7 +25,7 @@ public struct SpectralShape: Sendable, Equatable {
     /// (exact integers) plus the logarithms of lane-wise products of the mantissas (in [1, 2); folded
     /// into Double every 16 factors, so < 2^16 per lane and < 2^128 for the eight: no overflow,
     /// float32 rounding ~1e-6 on each fold's `ln`) — one logarithm per 128 bins instead of per bin. The roll-off keeps numpy's in-order float32 cumulative sum
-    /// (a sequential chain), computed for four frames at once (one frame per SIMD lane) so the
+    /// (a sequential chain), computed for eight frames at once (one frame per SIMD lane) so the
     /// chains overlap; as the sum of non-negative values it never decreases, so the crossing bin is
     /// found by binary search.
     static func compute(from spectrogram: PowerSpectrogram, sampleRate: Int, fftLength: Int,
@@ -38,8 +38,8 @@ public struct SpectralShape: Sendable, Equatable {
         let flatnessFloor: Float = 1e-10
         let fraction = Float(rolloffFraction)
         let binFrequencies = frequencies.map(Float.init)
-        // Magnitudes of four frames interleaved by bin (`[bins, 4]`), then their running sums.
-        let group = 4
+        // Magnitudes of eight frames interleaved by bin (`[bins, 8]`), then their running sums.
+        let group = 8
         var interleaved = [Float](repeating: 0, count: bins * group)
         var running = [Float](repeating: 0, count: bins * group)
         spectrogram.frames.values.withUnsafeBufferPointer { power in
@@ -66,7 +66,7 @@ public struct SpectralShape: Sendable, Equatable {
                                 var k = 0
                                 while k + 8 <= bins {
                                     let p = raw.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
-                                    let m = p.squareRoot()
+                                    let m = VectorMath.squareRoot(p)
                                     magnitudeLanes += m
                                     weightedLanes += m * frequencyBase.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
                                     let floored = p.replacing(with: floors, where: p .< floors)  // max(p, floor)
@@ -103,12 +103,12 @@ public struct SpectralShape: Sendable, Equatable {
                                 centroid[t] = Float(magnitudeSum >= Double(Float.leastNormalMagnitude) ? weightedSum / magnitudeSum : weightedSum)
                                 flatness[t] = Float(exp(logSum / Double(bins)) / (powerSum / Double(bins)))
                             }
-                            // Roll-off: numpy.cumsum order (bin by bin, float32), four frames per lane vector.
-                            var total = SIMD4<Float>()
+                            // Roll-off: numpy.cumsum order (bin by bin, float32), eight frames per lane vector.
+                            var total = SIMD8<Float>()
                             let magnitudeRaw = UnsafeRawPointer(magnitudes), sumRaw = UnsafeMutableRawPointer(sums)
                             for k in 0..<bins {
-                                total += magnitudeRaw.loadUnaligned(fromByteOffset: 16 * k, as: SIMD4<Float>.self)
-                                sumRaw.storeBytes(of: total, toByteOffset: 16 * k, as: SIMD4<Float>.self)
+                                total += magnitudeRaw.loadUnaligned(fromByteOffset: 32 * k, as: SIMD8<Float>.self)
+                                sumRaw.storeBytes(of: total, toByteOffset: 32 * k, as: SIMD8<Float>.self)
                             }
                             for f in 0..<members {
                                 let threshold = fraction * total[f]

@@ -1,4 +1,7 @@
 import Foundation
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// Vectorised elementwise math for the hot loops: eight Float lanes per step, no libm call per
 /// element (glibc's `log10f` is a scalar call, ~20 instructions per value, and the log-mel matrix
@@ -35,6 +38,20 @@ enum VectorMath {
         var e = SIMD8<Float>()
         for lane in 0..<8 { e[lane] = Float(exponent[lane]) }
         return e * log10Of2 + polynomial * z
+    }
+
+    /// `√x` in every lane, correctly rounded (the same bits as `Float.squareRoot()`).
+    ///
+    /// On Linux `Float.squareRoot()` and `SIMD8.squareRoot()` compile to one scalar `sqrtss` per lane
+    /// followed by a `sqrtf` call for negative inputs (C's errno semantics), so the lanes are never
+    /// vectorised; on x86-64 this issues SSE `sqrtps` (baseline x86-64, no CPU-specific flags).
+    @inline(__always)
+    static func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        #if arch(x86_64)
+        SIMD8<Float>(lowHalf: _mm_sqrt_ps(x.lowHalf), highHalf: _mm_sqrt_ps(x.highHalf))
+        #else
+        x.squareRoot()
+        #endif
     }
 
     /// In place, `values[i] = 10 · log10(max(floor, values[i]))` (power to dB), `floor > 0` normal.

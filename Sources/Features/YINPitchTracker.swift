@@ -28,9 +28,10 @@ final class YINPitchTracker {
     private let cosineTable: [Float]
     /// Autocorrelation `r(0...maxPeriod)`, Double.
     private let autocorrelation: UnsafeMutablePointer<Double>
-    /// Scratch: power spectrum (`transformLength/2 + 1`), difference function and its normalisation
-    /// (`maxPeriod + 1`), parabolic shifts.
-    private let power: UnsafeMutablePointer<Float>
+    /// Scratch: the power spectrum folded about bin `M/2` (`P[k] ± P[M−k]`, `k ≤ M/2`, `M = L/2`; see
+    /// `RealFFT.executeFoldedPowerSpectrum`), difference function and its normalisation (`maxPeriod + 1`).
+    private let foldedPowerSum: UnsafeMutablePointer<Float>
+    private let foldedPowerDifference: UnsafeMutablePointer<Float>
     private let difference: UnsafeMutablePointer<Double>
     private let normalized: UnsafeMutablePointer<Double>
     /// Scratch: the running sum `Σ_{j≤k} d(j)` of the cumulative mean, `maxPeriod + 1`.
@@ -51,7 +52,8 @@ final class YINPitchTracker {
         sineTable = (0..<half).map { Float(sin(Double.pi * Double($0) / Double(half))) }
         cosineTable = (0..<half).map { Float(cos(Double.pi * Double($0) / Double(half))) }
         autocorrelation = .allocate(capacity: maxPeriod + 2)
-        power = .allocate(capacity: transformLength / 2 + 1)
+        foldedPowerSum = .allocate(capacity: transformLength / 4 + 1)
+        foldedPowerDifference = .allocate(capacity: transformLength / 4 + 1)
         difference = .allocate(capacity: maxPeriod + 1)
         candidateCount = maxPeriod - minPeriod + 1
         normalized = .allocate(capacity: candidateCount)
@@ -71,7 +73,8 @@ final class YINPitchTracker {
 
     deinit {
         autocorrelation.deallocate()
-        power.deallocate()
+        foldedPowerSum.deallocate()
+        foldedPowerDifference.deallocate()
         difference.deallocate()
         normalized.deallocate()
         cumulative.deallocate()
@@ -103,60 +106,94 @@ final class YINPitchTracker {
     ///   `L·r(1) = P[0] − P[M] + Σ_{j≥1} b[j]·cos(πj/M) = P[0] − P[M] + 2·Σ_{j≥1} P[j]·cos(πj/M)`.
     /// One FFT of `a + s` yields both (real part: `DFT(a)`, imaginary part: `DFT(s)`).
     private func autocorrelationFromPower() {
-        let m = transformLength / 2
+        let m = transformLength / 2, half = m / 2  // L is a multiple of 4 (see `fastLength`)
         let input = halfFFT.input
-        let p0 = power[0], pm = power[m]
-        input[0] = p0 + pm
-        var odd = Double(p0 - pm)
+        let sums = foldedPowerSum, differences = foldedPowerDifference
+        spectrumFFT.executeFoldedPowerSpectrum(sum: sums, difference: differences)
+        input[0] = sums[0]  // P[0] + P[M]
+        var odd = Double(differences[0])  // P[0] − P[M]
         sineTable.withUnsafeBufferPointer { sine in
             cosineTable.withUnsafeBufferPointer { cosine in
-                // a[j] + s[j] with a[j] = P[j] + P[M−j], s[j] = (P[j] − P[M−j])·sin(πj/M); eight bins per
-                // step, the mirrored ones loaded as a vector and reversed (the compiler does not
-                // vectorise the descending index by itself).
-                let powers = UnsafeRawPointer(power), sines = UnsafeRawPointer(sine.baseAddress!)
+                // With the folded power `a[k] = P[k] + P[M−k]`, `b[k] = P[k] − P[M−k]` (k ≤ M/2):
+                // input[k] = a[k] + b[k]·sin(πk/M) and input[M−k] = a[k] − b[k]·sin(πk/M) (a symmetric,
+                // s antisymmetric about M/2), eight k per step, the mirrored block stored reversed.
+                // In the same pass Σ_{j≥1} b[j]·cos(πj/M) = 2·Σ_{j≥1} P[j]·cos(πj/M)
+                // = 2·(Σ_{1≤k<M/2} b[k]·cos(πk/M) + P[M/2]·cos(π/2)), since cos(π(M−k)/M) = −cos(πk/M):
+                // eight Float lanes, each summing ≤ M/16 products, then combined in Double. The lanes'
+                // rounding (~1e-7 of the terms) stays below the FFT's own float32 error.
+                let sumRaw = UnsafeRawPointer(sums), differenceRaw = UnsafeRawPointer(differences)
+                let sines = UnsafeRawPointer(sine.baseAddress!), cosines = UnsafeRawPointer(cosine.baseAddress!)
                 let output = UnsafeMutableRawPointer(input)
-                var j = 1
-                while j + 8 <= m {
-                    let forward = powers.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
-                    let descending = powers.loadUnaligned(fromByteOffset: 4 * (m - j - 7), as: SIMD8<Float>.self)
-                    let mirrored = SIMD8<Float>(descending[7], descending[6], descending[5], descending[4],
-                                                descending[3], descending[2], descending[1], descending[0])
-                    let sines8 = sines.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
-                    output.storeBytes(of: (forward + mirrored) + (forward - mirrored) * sines8, toByteOffset: 4 * j, as: SIMD8<Float>.self)
-                    j += 8
+                var lanes = SIMD8<Float>()
+                var k = 1
+                while k + 8 <= half {
+                    let a = sumRaw.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
+                    let b = differenceRaw.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
+                    let s = b * sines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
+                    output.storeBytes(of: a + s, toByteOffset: 4 * k, as: SIMD8<Float>.self)
+                    let mirrored = a - s  // lane l is input[M − k − l]
+                    output.storeBytes(of: SIMD8<Float>(mirrored[7], mirrored[6], mirrored[5], mirrored[4],
+                                                       mirrored[3], mirrored[2], mirrored[1], mirrored[0]),
+                                      toByteOffset: 4 * (m - k - 7), as: SIMD8<Float>.self)
+                    lanes += b * cosines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
+                    k += 8
                 }
-                while j < m {
-                    let forward = power[j], mirrored = power[m - j]
-                    input[j] = (forward + mirrored) + (forward - mirrored) * sine[j]
-                    j += 1
+                var cosineSum = 0.0
+                for lane in 0..<8 { cosineSum += Double(lanes[lane]) }
+                while k < half {
+                    let s = differences[k] * sine[k]
+                    input[k] = sums[k] + s
+                    input[m - k] = sums[k] - s
+                    cosineSum += Double(differences[k] * cosine[k])
+                    k += 1
                 }
-                // Σ_{j≥1} b[j]·cos(πj/M) = 2·Σ_{j≥1} P[j]·cos(πj/M), since cos(π(M−j)/M) = −cos(πj/M):
-                // sixteen Float lanes of contiguous loads (vectorisable), each summing ≤ M/16
-                // products, then combined in Double. The lanes' rounding (~1e-7 of the terms) stays
-                // below the FFT's own float32 error.
-                var lanes = SIMD16<Float>()
-                let cosines = UnsafeRawPointer(cosine.baseAddress!)
-                j = 1
-                while j + 16 <= m {
-                    lanes += powers.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self)
-                        * cosines.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self)
-                    j += 16
-                }
-                var sum = 0.0
-                for lane in 0..<16 { sum += Double(lanes[lane]) }
-                while j < m { sum += Double(power[j] * cosine[j]); j += 1 }
-                odd += 2 * sum
+                // The middle bin, its own mirror: a = 2·P[M/2], b = 0 (up to rounding).
+                input[half] = sums[half] + differences[half] * sine[half]
+                cosineSum += Double(sums[half] * 0.5 * cosine[half])
+                odd += 2 * cosineSum
             }
         }
-        halfFFT.execute()
-        let scale = 1.0 / Double(transformLength)
         let lastPair = (maxPeriod + 1) / 2
+        halfFFT.execute(binsBelow: lastPair + 1)  // bins 0...lastPair give lags 0...maxPeriod + 1
+        let scale = 1.0 / Double(transformLength)
         for pair in 0...lastPair {
             if pair > 0 { odd += 2 * Double(halfFFT.imaginary(pair)) }
             let even = 2 * pair
             if even <= maxPeriod { autocorrelation[even] = Double(halfFFT.real(pair)) * scale }
             if even + 1 <= maxPeriod + 1 { autocorrelation[even + 1] = odd * scale }
         }
+    }
+
+    /// Index of the first smallest of `normalized[0..<count]`, as the scalar scan
+    /// `for i in 1..<count where x[i] < x[chosen] { chosen = i }` finds it (NaNs never win; a NaN
+    /// at index 0 keeps 0): the minimum in four Double lanes, then the first index holding it.
+    private func firstGlobalMinimum(count: Int) -> Int {
+        let values = normalized
+        var smallest = values[0]
+        var i = 1
+        if count >= 9 {
+            var lanes = SIMD4<Double>(repeating: smallest)
+            let raw = UnsafeRawPointer(values)
+            while i + 4 <= count {
+                let x = raw.loadUnaligned(fromByteOffset: 8 * i, as: SIMD4<Double>.self)
+                lanes = lanes.replacing(with: x, where: x .< lanes)
+                i += 4
+            }
+            for lane in 0..<4 where lanes[lane] < smallest { smallest = lanes[lane] }
+        }
+        while i < count {
+            if values[i] < smallest { smallest = values[i] }
+            i += 1
+        }
+        // The first index holding it: four lanes compared per step, then the block scanned.
+        var j = 0
+        let target = SIMD4<Double>(repeating: smallest)
+        while j + 4 <= count && !any(UnsafeRawPointer(values + j).loadUnaligned(as: SIMD4<Double>.self) .== target) { j += 4 }
+        while j < count {
+            if values[j] == smallest { return j }
+            j += 1
+        }
+        return 0
     }
 
     private func analyseFrame(_ t: Int, signal: UnsafeBufferPointer<Float>) -> (Float, Float, Bool) {
@@ -169,8 +206,6 @@ final class YINPitchTracker {
         // the difference loop below, in parallel with the cumulative mean (FFTW may overwrite `input`).
         for k in 1...maxPeriod { difference[k] = Double(input[k - 1]) * Double(input[k - 1]) }
 
-        spectrumFFT.execute()
-        spectrumFFT.powerSpectrum(into: power)
         autocorrelationFromPower()
         let r0 = autocorrelation[0]
 
@@ -208,24 +243,30 @@ final class YINPitchTracker {
         // First trough below the threshold, else the global minimum.
         let n = candidateCount
         var chosen = -1
-        for i in 0..<n {
-            let x = normalized[i]
+        let threshold = SIMD4<Double>(repeating: troughThreshold)
+        var i = 0
+        while i < n {
+            // Skip four candidates at a time while none is below the threshold.
+            if i + 4 <= n && !any(UnsafeRawPointer(normalized + i).loadUnaligned(as: SIMD4<Double>.self) .< threshold) {
+                i += 4
+                continue
+            }
+            let candidate = i
+            i += 1
+            let x = normalized[candidate]
             guard x < troughThreshold else { continue }
             let isTrough: Bool
-            if i == 0 {
+            if candidate == 0 {
                 isTrough = n > 1 && x < normalized[1]
-            } else if i == n - 1 {
-                isTrough = x < normalized[i - 1]
+            } else if candidate == n - 1 {
+                isTrough = x < normalized[candidate - 1]
             } else {
-                isTrough = x < normalized[i - 1] && x <= normalized[i + 1]
+                isTrough = x < normalized[candidate - 1] && x <= normalized[candidate + 1]
             }
-            if isTrough { chosen = i; break }
+            if isTrough { chosen = candidate; break }
         }
         let isVoiced = chosen >= 0
-        if !isVoiced {
-            chosen = 0
-            for i in 1..<n where normalized[i] < normalized[chosen] { chosen = i }
-        }
+        if !isVoiced { chosen = firstGlobalMinimum(count: n) }
 
         var shift = 0.0
         if chosen > 0 && chosen < n - 1 {

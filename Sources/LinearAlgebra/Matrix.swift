@@ -16,6 +16,19 @@ public struct Matrix: Sendable, Equatable {
         self.values = [Float](repeating: value, count: rows * columns)
     }
 
+    /// A matrix whose `rows × columns` values are all written by `initializer` (given the uninitialised
+    /// row-major storage), without filling them with zeros first: for producers that overwrite
+    /// every element anyway (FFT frames, `gemm` with `beta = 0`). `initializer` must write all of them.
+    public init(rows: Int, columns: Int, initializingValuesWith initializer: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        precondition(rows >= 0 && columns >= 0, "Matrix: negative shape \(rows)×\(columns)")
+        self.rows = rows
+        self.columns = columns
+        self.values = [Float](unsafeUninitializedCapacity: rows * columns) { buffer, initializedCount in
+            initializer(buffer)
+            initializedCount = rows * columns
+        }
+    }
+
     /// A matrix over existing row-major storage; `values.count` must be `rows * columns`.
     public init(rows: Int, columns: Int, values: [Float]) {
         precondition(values.count == rows * columns, "Matrix: \(values.count) values for shape \(rows)×\(columns)")

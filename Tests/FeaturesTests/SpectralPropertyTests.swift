@@ -22,6 +22,31 @@ struct SpectralPropertyTests {
         #expect(extractor.spectralShape(samples).rolloff.count == frames)
     }
 
+    /// `analyze` projects mel and chroma through one stacked gemm; the results match the separate
+    /// entry points (up to the gemm's float32 rounding), shapes included, also for tiny inputs.
+    @Test(arguments: [0, 161, 16_000])
+    func analyzeMatchesTheSeparateFeatures(sampleCount: Int) throws {
+        let extractor = try FeatureExtractor()
+        let samples = SyntheticSignals.noise(count: sampleCount, amplitude: 0.3, seed: 5)
+        let all = extractor.analyze(samples, includeFormants: false)
+        let logMel = extractor.logMel(samples), chroma = extractor.chroma(samples)
+        #expect(all.logMel.rows == logMel.rows && all.logMel.columns == logMel.columns)
+        #expect(all.chroma.rows == chroma.rows && all.chroma.columns == chroma.columns)
+        for (a, b) in zip(all.logMel.values, logMel.values) { #expect(abs(a - b) <= 1e-4) }
+        for (a, b) in zip(all.chroma.values, chroma.values) { #expect(abs(a - b) <= 1e-5) }
+    }
+
+    /// The mel projection multiplies band blocks over their non-zero bins only; it equals the dense
+    /// product of the filterbank and the spectrogram (up to the gemm kernels' float32 rounding).
+    @Test func bandedMelProjectionMatchesTheDenseProduct() throws {
+        let extractor = try FeatureExtractor()
+        let spectrogram = extractor.powerSpectrogram(SyntheticSignals.noise(count: 16_000, amplitude: 0.3, seed: 8))
+        let banded = extractor.melSpectrogram(spectrogram: spectrogram)
+        let dense = extractor.melFilterbank.multiplied(by: spectrogram.binsByFrames())
+        #expect(banded.rows == dense.rows && banded.columns == dense.columns)
+        for (a, b) in zip(banded.values, dense.values) { #expect(abs(a - b) <= 1e-5 * max(abs(b), 1e-6)) }
+    }
+
     @Test func powerAndMelAreNonNegative() throws {
         let extractor = try FeatureExtractor()
         let samples = SyntheticSignals.noise(count: 8000, amplitude: 0.8, seed: 11)

@@ -36,4 +36,52 @@ struct RealFFTTests {
             #expect(abs(Double(fft.imaginary(k)) - im) < 1e-4)
         }
     }
+
+    /// The fused power path and the partial split give the same bins as the full transform, for
+    /// sizes with and without the eight-bin SIMD steps, `size/2` even and odd, and an odd size.
+    @Test(arguments: [8, 30, 62, 512, 1536, 401])
+    func fusedPowerAndPartialBinsMatchTheFullTransform(size: Int) {
+        let fft = RealFFT(size: size)
+        var generator = SplitMix(seed: UInt64(size))
+        let signal = (0..<size).map { _ in generator.nextFloat() }
+        for i in 0..<size { fft.input[i] = signal[i] }
+        fft.execute()
+        var power = [Float](repeating: 0, count: fft.binCount)
+        fft.powerSpectrum(into: &power)
+        let bins = (0..<fft.binCount).map { (fft.real($0), fft.imaginary($0)) }
+        let largest = power.max()!
+
+        for i in 0..<size { fft.input[i] = signal[i] }
+        var fused = [Float](repeating: -1, count: fft.binCount)
+        fft.executePowerSpectrum(into: &fused)
+        for k in 0..<fft.binCount { #expect(abs(fused[k] - power[k]) <= 1e-5 * largest, "bin \(k)") }
+
+        let count = fft.binCount / 3 + 1
+        for i in 0..<size { fft.input[i] = signal[i] }
+        fft.execute(binsBelow: count)
+        for k in 0..<count {
+            #expect(fft.real(k) == bins[k].0 && fft.imaginary(k) == bins[k].1, "bin \(k)")
+        }
+    }
+
+    /// The folded power spectrum is `P[k] ± P[M−k]` of the full transform, `M = size/2`, `k ≤ M/2`.
+    @Test(arguments: [8, 30, 62, 512, 1536, 401])
+    func foldedPowerMatchesTheFullTransform(size: Int) {
+        let fft = RealFFT(size: size)
+        var generator = SplitMix(seed: UInt64(size) + 1)
+        let signal = (0..<size).map { _ in generator.nextFloat() }
+        for i in 0..<size { fft.input[i] = signal[i] }
+        fft.execute()
+        var power = [Float](repeating: 0, count: fft.binCount)
+        fft.powerSpectrum(into: &power)
+        let largest = power.max()!
+        let m = size / 2
+        for i in 0..<size { fft.input[i] = signal[i] }
+        var sum = [Float](repeating: -1, count: m / 2 + 1), difference = [Float](repeating: -1, count: m / 2 + 1)
+        fft.executeFoldedPowerSpectrum(sum: &sum, difference: &difference)
+        for k in 0...(m / 2) {
+            #expect(abs(sum[k] - (power[k] + power[m - k])) <= 1e-5 * largest, "bin \(k)")
+            #expect(abs(difference[k] - (power[k] - power[m - k])) <= 1e-5 * largest, "bin \(k)")
+        }
+    }
 }
