@@ -31,6 +31,13 @@ public final class FeatureExtractor {
     private let analysisFraming: CentredFrames
 
     /// Validates `config` and builds everything reusable.
+    /// Sizes of the real FFTs an extractor for `config` runs (the STFT's and YIN's two), for
+    /// `refineFFTPlans(sizes:)`; computed without planning anything.
+    public static func fftSizes(config: FeatureConfig) -> [Int] {
+        let yin = YINPitchTracker.transformLength(config: config)
+        return [config.fftLength, yin, yin / 2]
+    }
+
     public init(config: FeatureConfig = FeatureConfig()) throws(FeatureConfigError) {
         try config.validate()
         self.config = config

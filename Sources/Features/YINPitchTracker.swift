@@ -38,14 +38,24 @@ final class YINPitchTracker {
     private let cumulative: UnsafeMutablePointer<Double>
     private let candidateCount: Int
 
+    /// Longest period searched, samples: one period of the lowest pitch, within the frame.
+    static func maxPeriod(config: FeatureConfig) -> Int {
+        min(Int((Double(config.sampleRate) / config.pitchMinFrequency).rounded(.up)), config.pitchFrameLength - 1)
+    }
+
+    /// `L` for `config` (see `transformLength`).
+    static func transformLength(config: FeatureConfig) -> Int {
+        fastLength(atLeast: config.pitchFrameLength + maxPeriod(config: config))
+    }
+
     init(config: FeatureConfig) {
         sampleRate = config.sampleRate
         framing = CentredFrames(frameLength: config.pitchFrameLength, hopLength: config.hopLength)
         let sr = Double(config.sampleRate)
         minPeriod = Int((sr / config.pitchMaxFrequency).rounded(.down))
-        maxPeriod = min(Int((sr / config.pitchMinFrequency).rounded(.up)), config.pitchFrameLength - 1)
+        maxPeriod = Self.maxPeriod(config: config)
         troughThreshold = config.pitchTroughThreshold
-        transformLength = Self.fastLength(atLeast: config.pitchFrameLength + maxPeriod)
+        transformLength = Self.transformLength(config: config)
         spectrumFFT = RealFFT(size: transformLength, planning: .measure)
         let half = transformLength / 2
         halfFFT = RealFFT(size: half, planning: .measure)

@@ -6,9 +6,10 @@ import Synchronization
 /// process is made and destroyed under this lock.
 private let fftwPlannerLock = Mutex(())
 
-/// Seconds FFTW may spend timing candidate algorithms for one `.measure` plan. The sizes used here
-/// (256-2048) reach their fastest measured plans well within it.
-let measuredPlanTimeLimitSeconds = 0.02
+/// Seconds FFTW may spend timing candidate algorithms for one `.measure` plan: enough for a decent
+/// plan of the sizes used here (256-2048) while a cold server gets ready in tens of milliseconds; the
+/// fastest plans come from `refineFFTPlans(sizes:)` (no limit), which servers run in the background.
+let measuredPlanTimeLimitSeconds = 0.01
 
 /// How hard FFTW searches for a fast algorithm when a `RealFFT` is planned.
 public enum FFTPlanning: Sendable {
@@ -16,10 +17,27 @@ public enum FFTPlanning: Sendable {
     /// process. Measured 1.3-1.6x slower to execute than `.measure` for sizes 512-2048 (Xeon, AVX).
     case estimate
     /// FFTW_MEASURE: times candidate algorithms the first time a size is planned in the process
-    /// (bounded to 20 ms per plan, see `measuredPlanTimeLimitSeconds`); later plans of that size reuse FFTW's
+    /// (bounded to 10 ms per plan, see `measuredPlanTimeLimitSeconds`); later plans of that size reuse FFTW's
     /// in-process wisdom and are instant and identical. Different processes may pick different
     /// algorithms, so results can differ in the last bits between processes (not within one).
     case measure
+    /// FFTW_MEASURE without a time limit: the fastest plan FFTW knows (for the 768-point complex
+    /// transform inside YIN's 1536-point one, 0.66 µs against 1.27 µs for a 20 ms-bounded search),
+    /// at about 100 ms of planning per size. Its wisdom stays in the process, so later `.measure`
+    /// plans of the same size are instant and get the same algorithm: see `refineFFTPlans(sizes:)`.
+    case exhaustive
+}
+
+/// Plans every transform `RealFFT(size:)` would need for `sizes` without a time limit and discards
+/// the plans, keeping only FFTW's in-process wisdom: every `.measure` plan made afterwards for these
+/// sizes is instant and uses the fastest algorithm found. Run it off the request path (a server does
+/// it in the background once it is ready); returns the time it took.
+@discardableResult
+public func refineFFTPlans(sizes: [Int]) -> Duration {
+    let clock = ContinuousClock()
+    let start = clock.now
+    for size in Set(sizes) where size > 0 { _ = RealFFT(size: size, planning: .exhaustive) }
+    return clock.now - start
 }
 
 /// A forward real-to-complex FFT of one fixed size, planned once and executed many times.
@@ -113,10 +131,10 @@ public final class RealFFT {
 
     /// Runs `makePlan` under the planner lock with the flags of `planning` (and FFTW_DESTROY_INPUT).
     private static func withPlanner(_ planning: FFTPlanning, _ makePlan: (UInt32) -> fftwf_plan) -> fftwf_plan {
-        let effort = UInt32((planning == .measure ? FFTW_MEASURE : FFTW_ESTIMATE) | FFTW_DESTROY_INPUT)
+        let effort = UInt32((planning == .estimate ? FFTW_ESTIMATE : FFTW_MEASURE) | FFTW_DESTROY_INPUT)
         return fftwPlannerLock.withLock { _ in
-            // Bound the timing trials: FFTW keeps the best plan found within the limit, so a cold
-            // process is ready to serve in milliseconds instead of half a second.
+            // Bound the timing trials of `.measure`: FFTW keeps the best plan found within the limit,
+            // so a cold process is ready to serve in milliseconds instead of half a second.
             fftwf_set_timelimit(planning == .measure ? measuredPlanTimeLimitSeconds : -1)
             nonisolated(unsafe) let plan = makePlan(effort)
             return plan

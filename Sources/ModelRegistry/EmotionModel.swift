@@ -1,5 +1,6 @@
 import Features
 import Foundation
+import LinearAlgebra
 import NeuralNet
 import Synchronization
 
@@ -14,7 +15,9 @@ public final class EmotionModel: Sendable {
     public let source: String
     /// Whether the network ends in softmax (so its outputs are probabilities, not logits).
     let outputsProbabilities: Bool
-    private let sessions = Mutex<[InferenceSession]>([])
+    /// Idle sessions, and the plan generation new ones belong to: `refineFFTPlans()` bumps it so
+    /// sessions made with the quicker time-bounded FFT plans are dropped instead of returning to the pool.
+    private let sessions = Mutex<(idle: [InferenceSession], generation: Int)>(([], 0))
 
     public init(manifest: ModelManifest, network: Network, source: String) {
         self.manifest = manifest
@@ -36,9 +39,24 @@ public final class EmotionModel: Sendable {
 
     /// Runs `body` with a session no other thread is using, then returns it to the pool.
     public func withSession<T, E: Error>(_ body: (InferenceSession) throws(E) -> T) throws(E) -> T {
-        let session = sessions.withLock { $0.popLast() } ?? InferenceSession(model: self)
-        defer { sessions.withLock { $0.append(session) } }
+        let (pooled, generation) = sessions.withLock { ($0.idle.popLast(), $0.generation) }
+        let session = pooled ?? InferenceSession(model: self, generation: generation)
+        defer {
+            sessions.withLock { if session.generation == $0.generation { $0.idle.append(session) } }
+        }
         return try body(session)
+    }
+
+    /// Plans the model's FFTs without FFTW's time limit (`refineFFTPlans(sizes:)`, ~100 ms per size,
+    /// on the calling thread), then retires the sessions made before, so every session from now on
+    /// runs the fastest plans. Call off the request path once the model serves; returns the time taken.
+    @discardableResult
+    public func refineFFTPlans() -> Duration {
+        let elapsed = LinearAlgebra.refineFFTPlans(sizes: FeatureExtractor.fftSizes(config: manifest.featureConfig))
+        sessions.withLock { $0 = ([], $0.generation + 1) }
+        // One session with the refined plans, so the next request does not plan anything.
+        withSession { _ in }
+        return elapsed
     }
 
     /// Turns network outputs into calibrated probabilities: `softmax(logits / temperature)`, where the

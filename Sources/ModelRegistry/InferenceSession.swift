@@ -15,8 +15,12 @@ public final class InferenceSession: @unchecked Sendable {
     static let voicingStride = 4
     let workspace: Workspace
 
-    init(model: EmotionModel) {
+    /// The model's plan generation when this session was made (see `EmotionModel.refineFFTPlans()`).
+    let generation: Int
+
+    init(model: EmotionModel, generation: Int) {
         self.model = model
+        self.generation = generation
         // The manifest's feature configuration was validated when the model loaded.
         self.extractor = try! FeatureExtractor(config: model.manifest.featureConfig)
         var coarse = model.manifest.featureConfig

@@ -97,6 +97,22 @@ struct EmotionAnalysisTests {
         if voiceActivity { #expect(sequential.channels[0].segments.map(\.speech) == [true, true, true, true, false, true]) }
     }
 
+    /// After `refineFFTPlans()` the pool hands out new sessions (with the unbounded plans), never the
+    /// earlier ones, and the numbers agree with the earlier sessions' to float rounding.
+    @Test func refiningFFTPlansRetiresEarlierSessionsAndKeepsResults() throws {
+        let model = try model()
+        let audio = speechLike(seconds: 4)
+        let early = model.withSession { $0 }
+        #expect(model.withSession { $0 } === early)  // pooled and reused until refined
+        let before = try model.withSession { try $0.probabilities(for: audio) }
+        model.refineFFTPlans()
+        let late = model.withSession { $0 }
+        #expect(late !== early)
+        #expect(model.withSession { $0 } === late)
+        let after = try model.withSession { try $0.probabilities(for: audio) }
+        for (x, y) in zip(before, after) { #expect(abs(x - y) < 1e-5) }
+    }
+
     @Test func veryShortAudioIsPaddedToTheNetworksMinimum() throws {
         let model = try model()
         let analysis = try model.withSession { try $0.analyse(speechLike(seconds: 0.2), options: AnalysisOptions(voiceActivityDetection: false)) }

@@ -43,6 +43,8 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
+// The FFT plans a server runs once it is ready (it refines them in the background at start).
+refineFFTPlans(sizes: FeatureExtractor.fftSizes(config: FeatureConfig()))
 let extractor: FeatureExtractor
 do { extractor = try FeatureExtractor() } catch { fatalError("default config invalid: \(error)") }
 var sink = 0.0  // keeps results observable so nothing is optimised away
