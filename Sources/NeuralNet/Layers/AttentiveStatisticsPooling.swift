@@ -34,26 +34,31 @@ struct AttentiveStatisticsPoolingKernel: LayerKernel {
                  _ output: UnsafeMutablePointer<Float>, _ scratch: UnsafeMutablePointer<Float>,
                  _ tiling: ConvolutionTiling) {
         let (d, t, a) = (features, shape.time!, attentionChannels)
-        let hidden = scratch  // [T, A]
+        let hidden = scratch  // [T, A] for sequences, [A, T] for channels-by-time input
         let weights = scratch + t * a  // [T]
         let sequence: Bool = if case .sequence = shape { true } else { false }
-        attentionWeight.withUnsafeBufferPointer { w in
-            if sequence {
-                // [T, D] · [D, A] (W read transposed) → [T, A]
-                gemm(.none, .transposed, m: t, n: a, k: d, a: input, lda: d, b: w.baseAddress!, ldb: d, c: hidden, ldc: a)
-            } else {
-                // ([D, T] read transposed) · [D, A] → [T, A]
-                gemm(.transposed, .transposed, m: t, n: a, k: d, a: input, lda: t, b: w.baseAddress!, ldb: d, c: hidden, ldc: a)
+        attentionWeight.withUnsafeBufferPointer { w in attentionBias.withUnsafeBufferPointer { b in
+            scoreWeight.withUnsafeBufferPointer { v in
+                if sequence {
+                    // [T, D] · [D, A] (W read transposed) → [T, A]; then [T, A] · [A, 1] → [T]
+                    gemm(.none, .transposed, m: t, n: a, k: d, a: input, lda: d, b: w.baseAddress!, ldb: d, c: hidden, ldc: a)
+                    biasActivationColumns(hidden, rows: t, columns: a, bias: b.baseAddress, activation: .tanh)
+                    gemm(.none, .transposed, m: t, n: 1, k: a, a: hidden, lda: a, b: v.baseAddress!, ldb: a, c: weights, ldc: 1)
+                    for s in 0..<t { weights[s] += scoreBias }
+                } else {
+                    // W [A, D] · input [D, T] → [A, T]: both operands in their natural layout (no
+                    // transposed packing), and the tanh epilogue and the score run along contiguous rows.
+                    gemm(.none, .none, m: a, n: t, k: d, a: w.baseAddress!, lda: d, b: input, ldb: t, c: hidden, ldc: t)
+                    biasActivationRows(hidden, rows: a, columns: t, stride: t, bias: b.baseAddress, activation: .tanh)
+                    // e = vᵀ · hidden + k, accumulated row by row (vectorised along time).
+                    weights.update(repeating: scoreBias, count: t)
+                    for j in 0..<a {
+                        let row = hidden + j * t, vj = v[j]
+                        for s in 0..<t { weights[s] += vj * row[s] }
+                    }
+                }
             }
-        }
-        attentionBias.withUnsafeBufferPointer { b in
-            biasActivationColumns(hidden, rows: t, columns: a, bias: b.baseAddress, activation: .tanh)
-        }
-        scoreWeight.withUnsafeBufferPointer { v in
-            // [T, A] · [A, 1] → [T]
-            gemm(.none, .transposed, m: t, n: 1, k: a, a: hidden, lda: a, b: v.baseAddress!, ldb: a, c: weights, ldc: 1)
-        }
-        for s in 0..<t { weights[s] += scoreBias }
+        } }
         softmax(weights, count: t)
 
         let mean = output, std = output + d
