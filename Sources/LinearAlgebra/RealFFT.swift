@@ -204,12 +204,7 @@ public final class RealFFT {
         var k = 1
         // Bins k..<k+8 and M−k−7...M−k per step (as in `splitPower`); lane l of `high` is P[M−k−l].
         while 2 * k + 14 < m {
-            let forward = raw.loadUnaligned(fromByteOffset: 8 * k, as: SIMD16<Float>.self)
-            let backward = raw.loadUnaligned(fromByteOffset: 8 * (m - k - 7), as: SIMD16<Float>.self)
-            let (real, imaginary) = Self.butterfly(
-                a: forward.evenHalf, b: forward.oddHalf, c: Self.reversed(backward.evenHalf), d: Self.reversed(backward.oddHalf),
-                cosine: cosines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self),
-                sine: sines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self))
+            let (real, imaginary) = Self.butterflies(raw, at: k, m: m, cosines: cosines, sines: sines)
             let low = real.sum * real.sum + imaginary.sum * imaginary.sum
             let high = real.difference * real.difference + imaginary.difference * imaginary.difference
             sums.storeBytes(of: low + high, toByteOffset: 4 * k, as: SIMD8<Float>.self)
@@ -226,6 +221,19 @@ public final class RealFFT {
             difference[k] = low - high
             k += 1
         }
+    }
+
+    /// `butterfly` for bins `k..<k+8` at once: `Z[k..<k+8]` loaded forward, `Z[M−k−7...M−k]` loaded as
+    /// one vector and reversed, twiddles `k..<k+8`.
+    @inline(__always)
+    private static func butterflies(_ raw: UnsafeRawPointer, at k: Int, m: Int, cosines: UnsafeRawPointer, sines: UnsafeRawPointer)
+        -> (real: (sum: SIMD8<Float>, difference: SIMD8<Float>), imaginary: (sum: SIMD8<Float>, difference: SIMD8<Float>)) {
+        let forward = raw.loadUnaligned(fromByteOffset: 8 * k, as: SIMD16<Float>.self)
+        let backward = raw.loadUnaligned(fromByteOffset: 8 * (m - k - 7), as: SIMD16<Float>.self)
+        return butterfly(
+            a: forward.evenHalf, b: forward.oddHalf, c: reversed(backward.evenHalf), d: reversed(backward.oddHalf),
+            cosine: cosines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self),
+            sine: sines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self))
     }
 
     /// The split step of even sizes: interleaved bins `0..<count` of `output` from the `M = size/2`
@@ -248,12 +256,7 @@ public final class RealFFT {
         var k = 1
         // Eight bins per step: Z[k..<k+8] forward, Z[M−k−7...M−k] loaded as a vector and reversed.
         while k + 8 <= end {
-            let forward = raw.loadUnaligned(fromByteOffset: 8 * k, as: SIMD16<Float>.self)
-            let backward = raw.loadUnaligned(fromByteOffset: 8 * (m - k - 7), as: SIMD16<Float>.self)
-            let (real, imaginary) = Self.butterfly(
-                a: forward.evenHalf, b: forward.oddHalf, c: Self.reversed(backward.evenHalf), d: Self.reversed(backward.oddHalf),
-                cosine: cosines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self),
-                sine: sines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self))
+            let (real, imaginary) = Self.butterflies(raw, at: k, m: m, cosines: cosines, sines: sines)
             var interleaved = SIMD16<Float>()
             interleaved.evenHalf = real.sum
             interleaved.oddHalf = imaginary.sum
@@ -282,12 +285,7 @@ public final class RealFFT {
         var k = 1
         // Bins k..<k+8 and M−k−7...M−k per step while the two blocks do not overlap.
         while 2 * k + 14 < m {
-            let forward = raw.loadUnaligned(fromByteOffset: 8 * k, as: SIMD16<Float>.self)
-            let backward = raw.loadUnaligned(fromByteOffset: 8 * (m - k - 7), as: SIMD16<Float>.self)
-            let (real, imaginary) = Self.butterfly(
-                a: forward.evenHalf, b: forward.oddHalf, c: Self.reversed(backward.evenHalf), d: Self.reversed(backward.oddHalf),
-                cosine: cosines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self),
-                sine: sines.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self))
+            let (real, imaginary) = Self.butterflies(raw, at: k, m: m, cosines: cosines, sines: sines)
             let low = real.sum * real.sum + imaginary.sum * imaginary.sum
             let high = real.difference * real.difference + imaginary.difference * imaginary.difference
             target.storeBytes(of: low, toByteOffset: 4 * k, as: SIMD8<Float>.self)
