@@ -10,7 +10,7 @@ import LinearAlgebra
 /// The autocorrelation (lags `0...maxPeriod`) comes from two forward real FFTs per frame: the power
 /// spectrum of the frame zero-padded to `L ≥ frameLength + maxPeriod` (so circular wrap-around never
 /// reaches the lags used), then its inverse transform — a DCT-I of the `L/2 + 1` real, even bins —
-/// computed with one real FFT of `L/2` (see `autocorrelation(fromPower:)`). No per-frame allocation,
+/// computed with one real FFT of `L/2` (see `autocorrelationFromPower()`). No per-frame allocation,
 /// plans made once. Not thread-safe.
 final class YINPitchTracker {
     let sampleRate: Int
