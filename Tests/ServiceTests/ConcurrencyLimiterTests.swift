@@ -3,24 +3,28 @@ import Synchronization
 import Testing
 @testable import Service
 
-/// The prediction slots: first come, first served; bounded queue; timeouts; no slot lost.
-@Suite(.timeLimit(.minutes(1)))
-struct ConcurrencyLimiterTests {
-    /// Holds the only slot on a thread until `release` is signalled; returns once the slot is held.
-    func hold(_ limiter: ConcurrencyLimiter, until release: DispatchSemaphore) -> DispatchSemaphore {
+extension ConcurrencyLimiter {
+    /// Takes a slot on a new thread and keeps it until `release` is signalled (or 60 s pass); returns
+    /// once the slot is held, with a semaphore signalled when the holder has let go. Tests hold slots
+    /// this way so outcomes never depend on how long a prediction takes.
+    func holdSlot(until release: DispatchSemaphore) -> DispatchSemaphore {
         let held = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            _ = try? limiter.run { () throws(APIError) -> Int in
+            _ = try? self.run { () throws(APIError) -> Int in
                 held.signal()
-                _ = release.wait(timeout: .now() + 30)
+                _ = release.wait(timeout: .now() + 60)
                 return 0
             }
             finished.signal()
         }
-        #expect(held.wait(timeout: .now() + 30) == .success)
+        #expect(held.wait(timeout: .now() + 60) == .success)
         return finished
     }
+}
 
+/// The prediction slots: first come, first served; bounded queue; timeouts; no slot lost.
+@Suite(.timeLimit(.minutes(1)))
+struct ConcurrencyLimiterTests {
     /// Waits (bounded) until `count` requests are queued.
     func waitForQueue(_ limiter: ConcurrencyLimiter, count: Int) {
         let deadline = Date().addingTimeInterval(10)
@@ -31,7 +35,7 @@ struct ConcurrencyLimiterTests {
     @Test func waitersRunInArrivalOrder() {
         let limiter = ConcurrencyLimiter(maxRunning: 1, maxWaiting: 8, timeoutSeconds: 30)
         let release = DispatchSemaphore(value: 0)
-        let holder = hold(limiter, until: release)
+        let holder = limiter.holdSlot(until: release)
         let order = Mutex<[Int]>([])
         let done = DispatchSemaphore(value: 0)
         for i in 0..<6 {
@@ -51,7 +55,7 @@ struct ConcurrencyLimiterTests {
     @Test func aFullQueueAndATimeoutAreRefusedAndFreeTheirPlace() {
         let limiter = ConcurrencyLimiter(maxRunning: 1, maxWaiting: 1, timeoutSeconds: 0.2)
         let release = DispatchSemaphore(value: 0)
-        let holder = hold(limiter, until: release)
+        let holder = limiter.holdSlot(until: release)
         let timedOut = Mutex<APIError?>(nil)
         let waiterDone = DispatchSemaphore(value: 0)
         Thread.detachNewThread {

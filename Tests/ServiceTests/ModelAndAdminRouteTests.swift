@@ -96,17 +96,8 @@ struct ModelAndAdminRouteTests {
     @Test func overloadIsRefusedWith503AndRetryAfter() throws {
         let fixture = try ServiceFixture(configuration: ServiceConfiguration(maxConcurrentPredictions: 1, maxQueuedPredictions: 0))
         let short = try ServiceFixture.speechWAV(seconds: 1)
-        let held = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
-        let limiter = fixture.application.limiter
-        Thread.detachNewThread {
-            _ = try? limiter.run { () throws(APIError) -> Int in
-                held.signal()
-                _ = release.wait(timeout: .now() + 60)
-                return 0
-            }
-            finished.signal()
-        }
-        #expect(held.wait(timeout: .now() + 60) == .success)
+        let release = DispatchSemaphore(value: 0)
+        let finished = fixture.application.limiter.holdSlot(until: release)
         let refused = fixture.predict(short)
         release.signal()
         #expect(finished.wait(timeout: .now() + 60) == .success)

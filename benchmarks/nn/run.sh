@@ -47,26 +47,22 @@ PARITY=$("$PYTHON" $OUT/export_onnx.py check "$WORK/model.safetensors" "$WORK/sw
 SWIFT_JSON=$("$BIN" bench "$WORK/model.safetensors" --times 300 6000 --repeat 15)
 ORT_JSON=$("$PYTHON" $OUT/export_onnx.py bench "$WORK/model.safetensors" --times 300 6000 --repeat 15)
 
-# Parity of the shipped model(s) on real speech: network inputs made by the service's own front-end
-# from shared-corpus clips (and the example calls), outputs from Swift vs onnxruntime.
+# The shipped model(s), what the service runs: parity on real speech (network inputs made by the
+# service's own front-end from shared-corpus clips and the example calls, Swift vs onnxruntime),
+# then the same timing on both sides.
 SHIPPED_PARITY=""
+SHIPPED_JSON="{"
 SHARED="${SER_SHARED_DATA:-../shared/data}"
 SER_BENCHMARKS=1 swift build -c release --product ModelIO >&2
 MODELIO="$(SER_BENCHMARKS=1 swift build -c release --show-bin-path)/ModelIO"
+clips=(examples/*.wav)
+if [ -f "$SHARED/manifest.csv" ]; then
+    while IFS=, read -r path _; do clips+=("$SHARED/$path"); done < <(tail -n +2 "$SHARED/manifest.csv" | awk 'NR % 80 == 1')
+fi
 for model in Models/*/*/model.safetensors; do
     [ -f "$model" ] || continue
-    clips=(examples/*.wav)
-    if [ -f "$SHARED/manifest.csv" ]; then
-        while IFS=, read -r path _; do clips+=("$SHARED/$path"); done < <(tail -n +2 "$SHARED/manifest.csv" | awk 'NR % 80 == 1')
-    fi
     "$MODELIO" "$model" "$OUT/shipped-io.safetensors" "${clips[@]}" >&2
     SHIPPED_PARITY+="$("$PYTHON" benchmarks/nn/export_onnx.py check "$model" "$OUT/shipped-io.safetensors" --label "$model") "
-done
-
-# The shipped model(s) themselves (what the service runs), same timing on both sides.
-SHIPPED_JSON="{"
-for model in Models/*/*/model.safetensors; do
-    [ -f "$model" ] || continue
     [ "$SHIPPED_JSON" = "{" ] || SHIPPED_JSON+=","
     SHIPPED_JSON+="\"$model\": {\"swift\": $("$BIN" bench "$model" --times 300 6000 --repeat 31), "
     SHIPPED_JSON+="\"ort\": $("$PYTHON" $OUT/export_onnx.py bench "$model" --times 300 6000 --repeat 31)}"
@@ -95,23 +91,20 @@ print("| m | n | k | kind | GFLOP/s |\n|---|---|---|---|---|")
 for g in swift["gemm"]:
     print(f"| {g['m']} | {g['n']} | {g['k']} | {g['kind']} | {g['gflops']:.1f} |")
 print(f"\nPeak (best square shape): **{peak:.1f} GFLOP/s**\n")
-print("## CNN forward pass (median of 15)\n")
-print("| input | conv GFLOP | Swift ms | Swift GFLOP/s | % of sgemm peak | onnxruntime ms | ORT / Swift time |")
-print("|---|---|---|---|---|---|---|")
-for t, label in (("300", "3 s (T=300)"), ("6000", "60 s (T=6000)")):
-    s, o = swift["forward"][t], ort["results"][t]
-    print(f"| {label} | {s['conv_gflop']:.3f} | {s['median_ms']:.2f} | {s['gflops_median']:.1f} | "
-          f"{100 * s['fraction_of_peak']:.0f}% | {o['median_ms']:.2f} | {o['median_ms'] / s['median_ms']:.2f} |")
-print("\nGFLOP/s counts only convolution FLOPs (2 per multiply-add); ORT / Swift > 1 means Swift is faster.")
-for model, timing in shipped_timing.items():
-    s, o = timing["swift"], timing["ort"]
-    print(f"\n## Shipped model `{model}` (median of 31; input [67 features, T], conv1d stack + attentive pooling)\n")
+def forward_table(swift_forward, ort_results):
+    """Swift vs onnxruntime per input length; % of the sgemm peak measured above, in this run."""
     print("| input | conv GFLOP | Swift ms | Swift GFLOP/s | % of sgemm peak | onnxruntime ms | ORT / Swift time |")
     print("|---|---|---|---|---|---|---|")
     for t, label in (("300", "3 s (T=300)"), ("6000", "60 s (T=6000)")):
-        f, r = s["forward"][t], o["results"][t]
-        # % of the peak measured at the top of this file, in the same run.
-        print(f"| {label} | {f['conv_gflop']:.3f} | {f['median_ms']:.2f} | {f['gflops_median']:.1f} | "
-              f"{100 * f['gflops_median'] / peak:.0f}% | {r['median_ms']:.2f} | {r['median_ms'] / f['median_ms']:.2f} |")
+        s, o = swift_forward[t], ort_results[t]
+        print(f"| {label} | {s['conv_gflop']:.3f} | {s['median_ms']:.2f} | {s['gflops_median']:.1f} | "
+              f"{100 * s['gflops_median'] / peak:.0f}% | {o['median_ms']:.2f} | {o['median_ms'] / s['median_ms']:.2f} |")
+
+print("## CNN forward pass (median of 15)\n")
+forward_table(swift["forward"], ort["results"])
+print("\nGFLOP/s counts only convolution FLOPs (2 per multiply-add); ORT / Swift > 1 means Swift is faster.")
+for model, timing in shipped_timing.items():
+    print(f"\n## Shipped model `{model}` (median of 31, same inputs on both sides)\n")
+    forward_table(timing["swift"]["forward"], timing["ort"]["results"])
 PY
 cat $OUT/results.md
