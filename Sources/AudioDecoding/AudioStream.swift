@@ -1,4 +1,5 @@
 import CSndFile
+import Dispatch
 import Synchronization
 
 /// libsndfile reports an open failure through a process-global error, so opening (header parsing
@@ -85,22 +86,37 @@ public final class AudioStream {
         // first: that bounds the decoding work (and a collecting decoder's memory) for any header.
         let maxFrames = min(Int(limits.maxDurationSeconds * Double(source.sampleRate)), limits.maxSamples / channelCount)
         if decodedFrames + got > maxFrames { throw .tooLong(maximumSeconds: Double(maxFrames) / Double(source.sampleRate)) }
-        var channels = [[Float]](repeating: [Float](repeating: 0, count: got), count: channelCount)
-        let floating = SoundFileFormat.isFloatingPoint(info.format)
-        try interleaved.withUnsafeBufferPointer { (buffer) throws(AudioDecodingError) in
+        var channels: [[Float]] = []
+        channels.reserveCapacity(channelCount)
+        interleaved.withUnsafeBufferPointer { buffer in
             for c in 0..<channelCount {
-                try channels[c].withUnsafeMutableBufferPointer { (target) throws(AudioDecodingError) in
-                    for i in 0..<got {
-                        let x = buffer[i * channelCount + c]
-                        if floating, !x.isFinite { throw .nonFiniteSamples(channel: c, frame: decodedFrames + i) }
-                        target[i] = x
+                channels.append([Float](unsafeUninitializedCapacity: got) { target, initialized in
+                    if channelCount == 1 {
+                        target.baseAddress!.initialize(from: buffer.baseAddress!, count: got)
+                    } else {
+                        for i in 0..<got { target[i] = buffer[i * channelCount + c] }
                     }
-                }
+                    initialized = got
+                })
+            }
+        }
+        // Only floating-point encodings can hold NaN or infinity.
+        if SoundFileFormat.isFloatingPoint(info.format) {
+            for c in 0..<channelCount {
+                if let i = channels[c].firstIndex(where: { !$0.isFinite }) { throw .nonFiniteSamples(channel: c, frame: decodedFrames + i) }
             }
         }
         decodedFrames += got
         if resamplers.isEmpty { return channels }
-        return Self.equalized(zip(resamplers, channels).map { $0.process($1) })
+        if resamplers.count == 1 { return [resamplers[0].process(channels[0])] }
+        // Channels resample independently: one thread each (a stereo call's two channels take the time
+        // of one), results in channel order.
+        let resampled = ChannelSlots(count: channelCount)
+        let work = { @Sendable [resamplers = UncheckedResamplers(resamplers), channels] (c: Int) in
+            resampled[c] = resamplers.list[c].process(channels[c])
+        }
+        DispatchQueue.concurrentPerform(iterations: channelCount, execute: work)
+        return Self.equalized(resampled.values)
     }
 
     /// Per-channel resamplers run in lockstep, so their outputs have equal lengths; guard anyway.
@@ -142,4 +158,32 @@ public final class AudioStream {
 struct OpenResult: @unchecked Sendable {
     var handle: OpaquePointer?
     var error: AudioDecodingError
+}
+
+/// The per-channel resamplers, handed to `concurrentPerform`: each iteration uses only its own
+/// channel's resampler, so no two threads touch the same one.
+private struct UncheckedResamplers: @unchecked Sendable {
+    let list: [StreamingResampler]
+    init(_ list: [StreamingResampler]) { self.list = list }
+}
+
+/// One result slot per channel, written by one thread each (plain pointer stores, no shared array
+/// buffer) and read after all have finished.
+private final class ChannelSlots: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<[Float]>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: [], count: count)
+    }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+    subscript(index: Int) -> [Float] {
+        get { slots[index] }
+        set { slots[index] = newValue }
+    }
+    var values: [[Float]] { Array(UnsafeBufferPointer(start: slots, count: count)) }
 }

@@ -7,7 +7,6 @@ public final class StreamingResampler {
     public let inputRate: Int
     public let outputRate: Int
     private let soxr: soxr_t
-    private var output: [Float] = []
 
     public init(from inputRate: Int, to outputRate: Int, quality: Resampler.Quality = .high) {
         precondition(inputRate > 0 && outputRate > 0, "StreamingResampler rates must be positive")
@@ -35,26 +34,29 @@ public final class StreamingResampler {
         run([], flush: true)
     }
 
+    /// soxr writes straight into the result's storage (grown when a call fills it), so each output
+    /// sample is written once, not via a scratch buffer.
     private func run(_ block: [Float], flush: Bool) -> [Float] {
-        let expected = Int(Double(block.count) * Double(outputRate) / Double(inputRate)) + 64
-        if output.count < expected { output = [Float](repeating: 0, count: expected) }
-        var result: [Float] = []
-        result.reserveCapacity(expected)
-        var consumed = 0
+        var result = [Float](repeating: 0, count: Int(Double(block.count) * Double(outputRate) / Double(inputRate)) + 64)
+        var consumed = 0, produced = 0
         repeat {
+            if produced == result.count { result += [Float](repeating: 0, count: max(64, result.count / 2)) }
             var inputDone = 0, outputDone = 0
             let remaining = block.count - consumed
+            let room = result.count - produced
             block.withUnsafeBufferPointer { input in
-                output.withUnsafeMutableBufferPointer { out in
+                result.withUnsafeMutableBufferPointer { out in
                     let start: UnsafeRawPointer? = flush ? nil : input.baseAddress.map { UnsafeRawPointer($0 + consumed) }
-                    _ = soxr_process(soxr, start, flush ? 0 : remaining, &inputDone, out.baseAddress, out.count, &outputDone)
+                    _ = soxr_process(soxr, start, flush ? 0 : remaining, &inputDone, out.baseAddress! + produced, room, &outputDone)
                 }
             }
             consumed += inputDone
-            result.append(contentsOf: output[0..<outputDone])
-            // Flushing: repeat until soxr has nothing left; streaming: until the block is consumed.
-            if flush ? outputDone == 0 : (consumed >= block.count && outputDone < output.count) { break }
+            produced += outputDone
+            // Flushing: repeat until soxr has nothing left; streaming: until the block is consumed
+            // and soxr did not fill the room it was given.
+            if flush ? outputDone == 0 : (consumed >= block.count && outputDone < room) { break }
         } while true
+        result.removeLast(result.count - produced)
         return result
     }
 }

@@ -41,21 +41,25 @@ public struct StreamingFrameEnergy {
     private mutating func emitFrames(upTo available: Int, final: Bool) {
         let total = framing.frameCount(sampleCount: available)
         var t = decibels.count
-        while t < (final ? total : Int.max) {
-            let first = framing.start(ofFrame: t)
-            let end = first + framing.frameLength
-            if !final && end > available { break }
-            var sum = 0.0
-            for s in max(0, first)..<min(available, end) { let x = Double(buffer[s - bufferStart]); sum += x * x }
-            let rms = Float((sum / Double(framing.frameLength)).squareRoot())
-            decibels.append(10 * log10(max(logFloor, rms * rms)))
-            t += 1
+        buffer.withUnsafeBufferPointer { samples in
+            while t < (final ? total : Int.max) {
+                let first = framing.start(ofFrame: t)
+                let end = first + framing.frameLength
+                if !final && end > available { break }
+                let lo = max(0, first), hi = min(available, end)
+                let sum = hi > lo ? FrameEnergy.sumOfSquares(samples.baseAddress! + (lo - bufferStart), count: hi - lo) : 0
+                let rms = Float((sum / Double(framing.frameLength)).squareRoot())
+                decibels.append(10 * log10(max(logFloor, rms * rms)))
+                t += 1
+            }
         }
-        // Drop samples no later frame needs.
+        // Drop samples no later frame needs, once they are at least half the buffer: the copy is
+        // amortised over many blocks instead of moving the whole buffer after every block.
         let keepFrom = max(0, framing.start(ofFrame: decibels.count))
-        if keepFrom > bufferStart {
-            buffer.removeFirst(min(buffer.count, keepFrom - bufferStart))
-            bufferStart = keepFrom
+        let drop = min(buffer.count, keepFrom - bufferStart)
+        if drop > 0, drop >= buffer.count / 2 || final {
+            buffer.removeFirst(drop)
+            bufferStart += drop
         }
     }
 }

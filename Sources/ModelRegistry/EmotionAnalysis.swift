@@ -162,6 +162,19 @@ extension InferenceSession {
         var finished = false
         var pending: [WindowJob] = []
         let batchSize = options.parallelism > 1 ? 2 * options.parallelism : 1
+        // With several threads a batch is scored in the background while this thread decodes the
+        // audio of the next one; one batch at a time, so the sessions are never shared.
+        var inFlight: ScoringBatch?
+        func collect() throws(AnalysisError) {
+            guard let batch = inFlight else { return }
+            inFlight = nil
+            let scored = try batch.wait()
+            featureTime += scored.featureTime
+            inferenceTime += scored.inferenceTime
+            for (job, estimate) in zip(batch.jobs, scored.estimates) {
+                if let estimate { estimates[job.channel][job.window.segment].append(estimate) }
+            }
+        }
         while !finished {
             let t0 = clock.now
             let block = try reader.next()
@@ -183,21 +196,21 @@ extension InferenceSession {
                 nextWindow += 1
             }
             if pending.count >= batchSize || (finished && !pending.isEmpty) {
-                let scored = try score(pending, energy: energy, thresholds: thresholds, options: options, clock: clock)
-                featureTime += scored.featureTime
-                inferenceTime += scored.inferenceTime
-                for (job, estimate) in zip(pending, scored.estimates) {
-                    if let estimate { estimates[job.channel][job.window.segment].append(estimate) }
-                }
-                pending.removeAll(keepingCapacity: true)
+                try collect()
+                let batch = ScoringBatch(session: self, jobs: pending, energy: energy, thresholds: thresholds, options: options, clock: clock)
+                if options.parallelism > 1 { batch.start() } else { batch.run() }
+                inFlight = batch
+                pending = []
             }
-            // Keep only samples that windows still to come will read.
-            let keepFrom = min(received, minimumStartFrom[nextWindow])
-            if keepFrom > bufferStart {
-                for c in 0..<channels { buffers[c].removeFirst(min(buffers[c].count, keepFrom - bufferStart)) }
-                bufferStart = keepFrom
+            // Keep only samples that windows still to come will read; the copy is made once the
+            // unneeded part is at least half the buffer, so it is amortised over several blocks.
+            let drop = min(received, minimumStartFrom[nextWindow]) - bufferStart
+            if drop > 0, drop >= buffers[0].count / 2 {
+                for c in 0..<channels { buffers[c].removeFirst(min(buffers[c].count, drop)) }
+                bufferStart += drop
             }
         }
+        try collect()
 
         let analyses = (0..<channels).map { c in
             let segments = bounds.enumerated().map { index, bound in
@@ -251,7 +264,7 @@ extension InferenceSession {
     /// Scores `jobs` in order on up to `options.parallelism` threads: this session on the calling thread
     /// and, for the others, sessions from the model's pool (so no two threads share feature buffers or
     /// a network workspace). Feature and inference times are summed over the threads.
-    private func score(_ jobs: [WindowJob], energy: [[Float]], thresholds: [Double], options: AnalysisOptions,
+    fileprivate func score(_ jobs: [WindowJob], energy: [[Float]], thresholds: [Double], options: AnalysisOptions,
                        clock: ContinuousClock) throws(AnalysisError) -> (estimates: [EmotionEstimate?], featureTime: Duration, inferenceTime: Duration) {
         let workers = max(1, min(options.parallelism, jobs.count))
         let outcomes = DisjointSlots<Result<EmotionEstimate?, AnalysisError>>(count: jobs.count, initial: .success(nil))
@@ -348,6 +361,49 @@ extension InferenceSession {
         return bounds
     }
 
+}
+
+/// One batch of window jobs scored on `options.parallelism` threads, either on the calling thread
+/// (`run`) or in the background (`start`) while the caller decodes more audio; `wait` returns the
+/// estimates in job order. The session and the jobs are used by the batch alone until `wait` returns.
+private final class ScoringBatch: @unchecked Sendable {
+    typealias Outcome = (estimates: [EmotionEstimate?], featureTime: Duration, inferenceTime: Duration)
+    let session: InferenceSession
+    let jobs: [InferenceSession.WindowJob]
+    let energy: [[Float]]
+    let thresholds: [Double]
+    let options: AnalysisOptions
+    let clock: ContinuousClock
+    private var outcome: Result<Outcome, AnalysisError>?
+    private let done = DispatchGroup()
+
+    init(session: InferenceSession, jobs: [InferenceSession.WindowJob], energy: [[Float]], thresholds: [Double],
+         options: AnalysisOptions, clock: ContinuousClock) {
+        self.session = session
+        self.jobs = jobs
+        self.energy = energy
+        self.thresholds = thresholds
+        self.options = options
+        self.clock = clock
+    }
+
+    /// Scores the batch now, on this thread (and the pool's).
+    func run() {
+        outcome = Result { () throws(AnalysisError) -> Outcome in
+            try session.score(jobs, energy: energy, thresholds: thresholds, options: options, clock: clock)
+        }
+    }
+
+    /// Scores the batch on a background thread.
+    func start() {
+        DispatchQueue.global().async(group: done) { self.run() }
+    }
+
+    /// Waits for the batch (no wait after `run`) and returns its estimates and times.
+    func wait() throws(AnalysisError) -> Outcome {
+        done.wait()
+        return try outcome!.get()
+    }
 }
 
 /// A fixed number of values that several threads write at once, each only to its own indices, and that

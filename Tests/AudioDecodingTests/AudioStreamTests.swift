@@ -25,6 +25,29 @@ struct AudioStreamTests {
         #expect(largestBlock <= 16_384 * to / from + 1024)
     }
 
+    /// Multi-channel audio is resampled one channel per thread: every channel still gets exactly its
+    /// own one-shot conversion, in its own place (distinct signals, so a swap or a mix would show).
+    @Test(arguments: [2, 3])
+    func channelsAreResampledSeparatelyAndInOrder(channelCount: Int) throws {
+        let channels = (0..<channelCount).map { c in
+            Signals.sine(frequency: 220 * Double(c + 1), sampleRate: 8000, seconds: 5.1).map { $0 * Float(c + 1) / 4 }
+        }
+        let bytes = try AudioEncoder().encode(channels, sampleRate: 8000, format: .wavFloat)
+        let stream = try AudioStream(bytes: bytes, outputRate: 16000)
+        var streamed = [[Float]](repeating: [], count: channelCount)
+        while let block = try stream.next() {
+            #expect(block.count == channelCount)
+            #expect(Set(block.map(\.count)).count == 1, "channels of one block have equal lengths")
+            for c in 0..<channelCount { streamed[c] += block[c] }
+        }
+        for c in 0..<channelCount {
+            let expected = Resampler(from: 8000, to: 16000).resample(channels[c])
+            #expect(streamed[c].count == expected.count)
+            let error = zip(streamed[c], expected).map { abs($0 - $1) }.max() ?? 1
+            #expect(error < 2e-3, "channel \(c): largest difference \(error)")
+        }
+    }
+
     @Test func reportsTheSourceFormatAndChecksLimitsAsItGoes() throws {
         let tone = Signals.sine(frequency: 440, sampleRate: 8000, seconds: 3)
         let bytes = try AudioEncoder().encode([tone, tone], sampleRate: 8000, format: .wavMuLaw)
