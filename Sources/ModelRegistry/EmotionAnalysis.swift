@@ -1,6 +1,7 @@
 import Dispatch
 import Features
 import NeuralNet
+import Synchronization
 
 /// What to analyse in one channel: a timeline of segments and whether to skip silence.
 public struct AnalysisOptions: Sendable, Equatable {
@@ -15,8 +16,10 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// Most segments a timeline may have (nil = no limit).
     public var maximumSegments: Int?
     /// Audio up to this many samples per channel is kept from the first pass instead of being decoded
-    /// again (the default, 2^20, is 65 s at 16 kHz: 4 MiB per channel).
-    public var retainedSamplesLimit = 1 << 20
+    /// again (the default, 2^18, is 16 s at 16 kHz: 1 MiB per channel). Longer audio is decoded twice:
+    /// that costs a few ms per minute (PCM, or 8 kHz resampled), while keeping a 60 s clip would hold
+    /// 4 MiB per request in flight.
+    public var retainedSamplesLimit = 1 << 18
     /// Most windows scored at the same time, each on its own thread with its own session from the
     /// model's pool: a stereo call's channels, or a long recording's windows, use several cores. 1 =
     /// everything on the calling thread.
@@ -160,57 +163,67 @@ extension InferenceSession {
             reader = try source.makeReader()
         }
         var finished = false
-        var pending: [WindowJob] = []
-        let batchSize = options.parallelism > 1 ? 2 * options.parallelism : 1
-        // With several threads a batch is scored in the background while this thread decodes the
-        // audio of the next one; one batch at a time, so the sessions are never shared.
-        var inFlight: ScoringBatch?
-        func collect() throws(AnalysisError) {
-            guard let batch = inFlight else { return }
-            inFlight = nil
-            let scored = try batch.wait()
+        // One thread: every window scored here as soon as its samples are in. Several: windows flow
+        // through a bounded queue to `parallelism` scoring threads while this thread decodes on.
+        let pipeline = options.parallelism > 1
+            ? ScoringPipeline(session: self, workers: options.parallelism, energy: energy, thresholds: thresholds,
+                              options: options, clock: clock)
+            : nil
+        var serialResults: [(job: WindowJob, estimate: EmotionEstimate?)] = []
+        do throws(AnalysisError) {
+            while !finished {
+                let t0 = clock.now
+                let block = try reader.next()
+                decodeTime += clock.now - t0
+                if let block {
+                    for c in 0..<channels { buffers[c] += block[c] }
+                    received += block[0].count
+                } else {
+                    finished = true
+                }
+                // Every window (of every channel) whose samples have all arrived (each job holds its own
+                // copy of its samples).
+                while nextWindow < windows.count, windows[nextWindow].analysisUpper <= received || finished {
+                    let window = windows[nextWindow]
+                    for c in 0..<channels {
+                        let samples = Array(buffers[c][(window.analysisLower - bufferStart)..<(min(received, window.analysisUpper) - bufferStart)])
+                        let job = WindowJob(window: window, channel: c, samples: samples)
+                        if let pipeline {
+                            try pipeline.submit(job)
+                        } else {
+                            let estimate = try scoreWindow(job.samples, window: window, energy: energy[c], threshold: thresholds[c],
+                                                           options: options, clock: clock, featureTime: &featureTime,
+                                                           inferenceTime: &inferenceTime)
+                            serialResults.append((job, estimate))
+                        }
+                    }
+                    nextWindow += 1
+                }
+                // Keep only samples that windows still to come will read; the copy is made once the
+                // unneeded part is at least half the buffer, so it is amortised over several blocks.
+                let drop = min(received, minimumStartFrom[nextWindow]) - bufferStart
+                if drop > 0, drop >= buffers[0].count / 2 {
+                    for c in 0..<channels { buffers[c].removeFirst(min(buffers[c].count, drop)) }
+                    bufferStart += drop
+                }
+            }
+        } catch {
+            _ = try? pipeline?.finish()  // stop the scoring threads before giving up
+            throw error
+        }
+        let results: [(job: WindowJob, estimate: EmotionEstimate?)]
+        if let pipeline {
+            let scored = try pipeline.finish()
             featureTime += scored.featureTime
             inferenceTime += scored.inferenceTime
-            for (job, estimate) in zip(batch.jobs, scored.estimates) {
-                if let estimate { estimates[job.channel][job.window.segment].append(estimate) }
-            }
+            results = scored.results
+        } else {
+            results = serialResults
         }
-        while !finished {
-            let t0 = clock.now
-            let block = try reader.next()
-            decodeTime += clock.now - t0
-            if let block {
-                for c in 0..<channels { buffers[c] += block[c] }
-                received += block[0].count
-            } else {
-                finished = true
-            }
-            // Every window (of every channel) whose samples have all arrived; scored in batches of a
-            // few per thread so the threads stay busy (each job holds its own copy of its samples).
-            while nextWindow < windows.count, windows[nextWindow].analysisUpper <= received || finished {
-                let window = windows[nextWindow]
-                for c in 0..<channels {
-                    let samples = Array(buffers[c][(window.analysisLower - bufferStart)..<(min(received, window.analysisUpper) - bufferStart)])
-                    pending.append(WindowJob(window: window, channel: c, samples: samples))
-                }
-                nextWindow += 1
-            }
-            if pending.count >= batchSize || (finished && !pending.isEmpty) {
-                try collect()
-                let batch = ScoringBatch(session: self, jobs: pending, energy: energy, thresholds: thresholds, options: options, clock: clock)
-                if options.parallelism > 1 { batch.start() } else { batch.run() }
-                inFlight = batch
-                pending = []
-            }
-            // Keep only samples that windows still to come will read; the copy is made once the
-            // unneeded part is at least half the buffer, so it is amortised over several blocks.
-            let drop = min(received, minimumStartFrom[nextWindow]) - bufferStart
-            if drop > 0, drop >= buffers[0].count / 2 {
-                for c in 0..<channels { buffers[c].removeFirst(min(buffers[c].count, drop)) }
-                bufferStart += drop
-            }
+        // In submission order, so the speech-weighted means add up in the same order on any thread count.
+        for (job, estimate) in results {
+            if let estimate { estimates[job.channel][job.window.segment].append(estimate) }
         }
-        try collect()
 
         let analyses = (0..<channels).map { c in
             let segments = bounds.enumerated().map { index, bound in
@@ -259,41 +272,6 @@ extension InferenceSession {
         var window: Window
         var channel: Int
         var samples: [Float]
-    }
-
-    /// Scores `jobs` in order on up to `options.parallelism` threads: this session on the calling thread
-    /// and, for the others, sessions from the model's pool (so no two threads share feature buffers or
-    /// a network workspace). Feature and inference times are summed over the threads.
-    fileprivate func score(_ jobs: [WindowJob], energy: [[Float]], thresholds: [Double], options: AnalysisOptions,
-                       clock: ContinuousClock) throws(AnalysisError) -> (estimates: [EmotionEstimate?], featureTime: Duration, inferenceTime: Duration) {
-        let workers = max(1, min(options.parallelism, jobs.count))
-        let outcomes = DisjointSlots<Result<EmotionEstimate?, AnalysisError>>(count: jobs.count, initial: .success(nil))
-        let featureTimes = DisjointSlots<Duration>(count: workers, initial: .zero)
-        let inferenceTimes = DisjointSlots<Duration>(count: workers, initial: .zero)
-        // Worker w takes jobs w, w + workers, ... and writes only their slots and its own timers.
-        let work = { @Sendable (w: Int, session: InferenceSession) in
-            for j in stride(from: w, to: jobs.count, by: workers) {
-                let job = jobs[j]
-                outcomes[j] = Result { () throws(AnalysisError) -> EmotionEstimate? in
-                    try session.scoreWindow(job.samples, window: job.window, energy: energy[job.channel],
-                                            threshold: thresholds[job.channel], options: options, clock: clock,
-                                            featureTime: &featureTimes[w], inferenceTime: &inferenceTimes[w])
-                }
-            }
-        }
-        if workers == 1 {
-            work(0, self)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { [model] w in
-                if w == 0 { work(0, self) } else { model.withSession { work(w, $0) } }
-            }
-        }
-        var estimates: [EmotionEstimate?] = []
-        estimates.reserveCapacity(jobs.count)
-        for j in 0..<jobs.count { estimates.append(try outcomes[j].get()) }
-        let featureTime = (0..<workers).reduce(Duration.zero) { $0 + featureTimes[$1] }
-        let inferenceTime = (0..<workers).reduce(Duration.zero) { $0 + inferenceTimes[$1] }
-        return (estimates, featureTime, inferenceTime)
     }
 
     /// Calibrated probabilities for one window, or nil when voice activity finds too little speech.
@@ -363,69 +341,105 @@ extension InferenceSession {
 
 }
 
-/// One batch of window jobs scored on `options.parallelism` threads, either on the calling thread
-/// (`run`) or in the background (`start`) while the caller decodes more audio; `wait` returns the
-/// estimates in job order. The session and the jobs are used by the batch alone until `wait` returns.
-private final class ScoringBatch: @unchecked Sendable {
-    typealias Outcome = (estimates: [EmotionEstimate?], featureTime: Duration, inferenceTime: Duration)
-    let session: InferenceSession
-    let jobs: [InferenceSession.WindowJob]
-    let energy: [[Float]]
-    let thresholds: [Double]
-    let options: AnalysisOptions
-    let clock: ContinuousClock
-    private var outcome: Result<Outcome, AnalysisError>?
-    private let done = DispatchGroup()
-
-    init(session: InferenceSession, jobs: [InferenceSession.WindowJob], energy: [[Float]], thresholds: [Double],
-         options: AnalysisOptions, clock: ContinuousClock) {
-        self.session = session
-        self.jobs = jobs
-        self.energy = energy
-        self.thresholds = thresholds
-        self.options = options
-        self.clock = clock
+/// Window jobs flowing from the decoding thread to `workers` scoring threads through a queue of at
+/// most `2 · workers` jobs (so memory stays bounded however long the audio), each thread with its own
+/// session: the caller's for the first, sessions from the model's pool for the others. Unlike
+/// fixed batches, no thread waits for the slowest job of a batch. `finish()` returns the estimates in
+/// submission order; the first error stops the scoring and is thrown by `submit` or `finish`.
+private final class ScoringPipeline: @unchecked Sendable {
+    typealias Scored = (results: [(job: InferenceSession.WindowJob, estimate: EmotionEstimate?)], featureTime: Duration, inferenceTime: Duration)
+    private struct State {
+        var queue: [(index: Int, job: InferenceSession.WindowJob)] = []
+        var head = 0
+        var closed = false
+        var error: AnalysisError?
+        var results: [(index: Int, job: InferenceSession.WindowJob, estimate: EmotionEstimate?)] = []
+        var featureTime = Duration.zero
+        var inferenceTime = Duration.zero
     }
+    private let state = Mutex(State())
+    /// Jobs waiting in the queue (plus one wake-up per worker when closed).
+    private let available = DispatchSemaphore(value: 0)
+    /// Free places in the queue.
+    private let space: DispatchSemaphore
+    private let running = DispatchGroup()
+    private let workers: Int
+    private var submitted = 0
 
-    /// Scores the batch now, on this thread (and the pool's).
-    func run() {
-        outcome = Result { () throws(AnalysisError) -> Outcome in
-            try session.score(jobs, energy: energy, thresholds: thresholds, options: options, clock: clock)
+    init(session: InferenceSession, workers: Int, energy: [[Float]], thresholds: [Double], options: AnalysisOptions,
+         clock: ContinuousClock) {
+        self.workers = workers
+        space = DispatchSemaphore(value: 2 * workers)
+        let unchecked = UncheckedSession(session: session)
+        for w in 0..<workers {
+            DispatchQueue.global().async(group: running) { [self] in
+                if w == 0 {
+                    work(unchecked.session, energy: energy, thresholds: thresholds, options: options, clock: clock)
+                } else {
+                    unchecked.session.model.withSession { work($0, energy: energy, thresholds: thresholds, options: options, clock: clock) }
+                }
+            }
         }
     }
 
-    /// Scores the batch on a background thread.
-    func start() {
-        DispatchQueue.global().async(group: done) { self.run() }
+    /// One scoring thread: takes jobs until the queue is closed and empty.
+    private func work(_ session: InferenceSession, energy: [[Float]], thresholds: [Double], options: AnalysisOptions,
+                      clock: ContinuousClock) {
+        var featureTime = Duration.zero, inferenceTime = Duration.zero
+        while true {
+            available.wait()
+            let next = state.withLock { state -> (index: Int, job: InferenceSession.WindowJob)? in
+                guard state.head < state.queue.count else { return nil }
+                defer { state.head += 1 }
+                return state.queue[state.head]
+            }
+            guard let (index, job) = next else { break }  // closed and drained
+            space.signal()
+            if state.withLock({ $0.error != nil }) { continue }  // failed: drain without scoring
+            do throws(AnalysisError) {
+                let estimate = try session.scoreWindow(job.samples, window: job.window, energy: energy[job.channel],
+                                                       threshold: thresholds[job.channel], options: options, clock: clock,
+                                                       featureTime: &featureTime, inferenceTime: &inferenceTime)
+                state.withLock { $0.results.append((index, job, estimate)) }
+            } catch {
+                state.withLock { if $0.error == nil { $0.error = error } }
+            }
+        }
+        state.withLock {
+            $0.featureTime += featureTime
+            $0.inferenceTime += inferenceTime
+        }
     }
 
-    /// Waits for the batch (no wait after `run`) and returns its estimates and times.
-    func wait() throws(AnalysisError) -> Outcome {
-        done.wait()
-        return try outcome!.get()
+    /// Queues a job, waiting while the queue is full; throws as soon as a scoring thread has failed.
+    func submit(_ job: InferenceSession.WindowJob) throws(AnalysisError) {
+        if let error = state.withLock({ $0.error }) { throw error }
+        space.wait()
+        state.withLock { state in
+            // Forget the jobs already taken, now and then, so the queue's storage stays small.
+            if state.head > 64 && state.head * 2 > state.queue.count {
+                state.queue.removeFirst(state.head)
+                state.head = 0
+            }
+            state.queue.append((submitted, job))
+        }
+        submitted += 1
+        available.signal()
+    }
+
+    /// Closes the queue, waits for the scoring threads and returns every estimate in submission order.
+    func finish() throws(AnalysisError) -> Scored {
+        state.withLock { $0.closed = true }
+        for _ in 0..<workers { available.signal() }
+        running.wait()
+        let done = state.withLock { $0 }
+        if let error = done.error { throw error }
+        let ordered = done.results.sorted { $0.index < $1.index }.map { (job: $0.job, estimate: $0.estimate) }
+        return (ordered, done.featureTime, done.inferenceTime)
     }
 }
 
-/// A fixed number of values that several threads write at once, each only to its own indices, and that
-/// are read after every writer has finished (`DispatchQueue.concurrentPerform` returns only then).
-private final class DisjointSlots<Element>: @unchecked Sendable {
-    private let values: UnsafeMutablePointer<Element>
-    private let count: Int
-
-    init(count: Int, initial: Element) {
-        self.count = count
-        values = .allocate(capacity: count)
-        values.initialize(repeating: initial, count: count)
-    }
-
-    subscript(index: Int) -> Element {
-        get { values[index] }
-        _modify { yield &values[index] }
-        set { values[index] = newValue }
-    }
-
-    deinit {
-        values.deinitialize(count: count)
-        values.deallocate()
-    }
+/// The caller's session, handed to its scoring thread; the caller does not use it until `finish()`.
+private struct UncheckedSession: @unchecked Sendable {
+    let session: InferenceSession
 }

@@ -97,6 +97,21 @@ struct EmotionAnalysisTests {
         if voiceActivity { #expect(sequential.channels[0].segments.map(\.speech) == [true, true, true, true, false, true]) }
     }
 
+    /// A decoding error in the second pass, while windows are being scored on other threads, is
+    /// thrown to the caller (no hang, no partial result), and the model's sessions stay usable.
+    @Test(arguments: [1, 2, 4])
+    func decodingErrorInTheSecondPassIsThrown(threads: Int) throws {
+        let model = try model()
+        let audio = speechLike(seconds: 40)
+        let source = FailingSecondPass(samples: audio, failAfterBlocks: 60)
+        var options = AnalysisOptions(segmentSeconds: 2, voiceActivityDetection: false)
+        options.retainedSamplesLimit = 0
+        options.parallelism = threads
+        #expect(throws: AnalysisError.self) { try model.withSession { try $0.analyse(source, options: options) } }
+        let after = try model.withSession { try $0.analyse(InMemorySamples(channels: [audio]), options: options) }
+        #expect(after.channels[0].segments.count == 20)
+    }
+
     /// After `refineFFTPlans()` the pool hands out new sessions (with the unbounded plans), never the
     /// earlier ones, and the numbers agree with the earlier sessions' to float rounding.
     @Test func refiningFFTPlansRetiresEarlierSessionsAndKeepsResults() throws {
@@ -150,5 +165,35 @@ struct VoiceActivityOnRealSpeechTests {
         let noise = (0..<48000).map { i in (random.uniform() - 0.5) * (i > 16000 && i < 32000 ? 0.6 : 0.02) }
         let analysis = try model.withSession { try $0.analyse(noise, options: AnalysisOptions()) }
         #expect(analysis.overall.probabilities == nil)
+    }
+}
+
+/// Samples served in 5,000-sample blocks; the second pass fails with a decoding error after
+/// `failAfterBlocks` blocks (as a body that changed between passes would).
+private final class FailingSecondPass: SampleBlockSource, @unchecked Sendable {
+    let samples: [Float]
+    let failAfterBlocks: Int
+    private var passes = 0
+    init(samples: [Float], failAfterBlocks: Int) {
+        self.samples = samples
+        self.failAfterBlocks = failAfterBlocks
+    }
+    var channelCount: Int { 1 }
+    func makeReader() throws(AnalysisError) -> any SampleBlockReader {
+        passes += 1
+        return Reader(samples: samples, failAfter: passes == 1 ? Int.max : failAfterBlocks)
+    }
+    final class Reader: SampleBlockReader {
+        let samples: [Float]
+        let failAfter: Int
+        var blocks = 0
+        init(samples: [Float], failAfter: Int) { self.samples = samples; self.failAfter = failAfter }
+        func next() throws(AnalysisError) -> [[Float]]? {
+            if blocks == failAfter { throw .audio(.malformed(detail: "test failure in the second pass")) }
+            let start = blocks * 5000
+            guard start < samples.count else { return nil }
+            blocks += 1
+            return [Array(samples[start..<min(samples.count, start + 5000)])]
+        }
     }
 }
