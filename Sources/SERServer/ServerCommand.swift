@@ -69,7 +69,7 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "TCP port; 0 picks a free one. [SER_PORT, default 8080]")
     var port: Int?
 
-    @Option(help: "Threads one prediction may use at once for its windows: a stereo call's channels or a long recording's 6 s windows run in parallel. 1 = each prediction on one core. [SER_ANALYSIS_THREADS, default: cores]")
+    @Option(help: "Threads one prediction may use at once for its windows: a stereo call's channels or a long recording's 6 s windows run in parallel. Shared among the predictions running at its start (under load each gets one). 1 = each prediction on one core. [SER_ANALYSIS_THREADS, default: cores]")
     var analysisThreads: Int?
 
     @Option(help: "HTTP worker threads (each serves its connections; requests beyond --max-concurrency wait for a slot). [SER_THREADS, default: 4 x cores]")

@@ -94,3 +94,25 @@ struct ConcurrencyLimiterTests {
         #expect(limiter.running == 0 && limiter.waiting == 0)
     }
 }
+
+/// How many threads one prediction's windows get: `--analysis-threads` shared among the predictions
+/// running at its start, so under load threads never outnumber what the operator configured.
+@Suite struct AnalysisParallelismTests {
+    @Test(arguments: [(2, 1, 2), (2, 2, 1), (4, 2, 2), (4, 3, 1), (1, 1, 1), (2, 0, 2), (8, 16, 1)])
+    func analysisThreadsAreSharedAmongRunningPredictions(threads: Int, running: Int, expected: Int) {
+        #expect(ServiceApplication.analysisParallelism(threads: threads, running: running) == expected)
+    }
+
+    /// The count the rule reads includes the prediction asking: one held slot and one running inside
+    /// `run` make two.
+    @Test func theRunningCountIncludesTheAskingPrediction() throws {
+        let limiter = ConcurrencyLimiter(maxRunning: 2, maxWaiting: 0, timeoutSeconds: 5)
+        let release = DispatchSemaphore(value: 0)
+        let finished = limiter.holdSlot(until: release)
+        let seen = try limiter.run { () throws(APIError) -> Int in limiter.running }
+        release.signal()
+        #expect(finished.wait(timeout: .now() + 60) == .success)
+        #expect(seen == 2)
+        #expect(ServiceApplication.analysisParallelism(threads: 2, running: seen) == 1)
+    }
+}

@@ -53,7 +53,7 @@ extension ServiceApplication {
             var options = AnalysisOptions(segmentSeconds: parameters.segmentSeconds, hopSeconds: parameters.hopSeconds,
                                           voiceActivityDetection: parameters.voiceActivityDetection,
                                           maximumSegments: PredictionParameters.maximumSegments)
-            options.parallelism = configuration.analysisThreads
+            options.parallelism = Self.analysisParallelism(threads: configuration.analysisThreads, running: limiter.running)
             let result: SourceAnalysis
             do throws(AnalysisError) {
                 result = try model.withSession { (session) throws(AnalysisError) -> SourceAnalysis in
@@ -184,6 +184,14 @@ extension ServiceApplication {
         return request.body
     }
 
+
+    /// Threads for one prediction's windows: the configured `--analysis-threads` shared among the
+    /// predictions running now (this one included), at least one. A call alone on the server gets every
+    /// thread; under load each prediction runs on one, so threads never outnumber the cores and no
+    /// extra sessions and queued windows are held in memory.
+    static func analysisParallelism(threads: Int, running: Int) -> Int {
+        max(1, threads / max(1, running))
+    }
 }
 
 extension String {
