@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Window functions, `length` samples, in Double for accuracy; callers store them as Float.
 enum AnalysisWindow {

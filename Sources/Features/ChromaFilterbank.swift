@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LinearAlgebra
 
 /// Gaussian chroma filters as a `[chromaBinCount, binCount]` matrix (librosa.filters.chroma with its

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LinearAlgebra
 
 /// The orthonormal DCT-II as a `[coefficientCount, inputCount]` matrix, so MFCCs are one `gemm` with

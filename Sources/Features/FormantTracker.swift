@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LinearAlgebra
 
 /// Formants from LPC, as Praat and openSMILE do: each centred frame of `analysisFrameLength` samples

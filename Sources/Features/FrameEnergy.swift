@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Frame energy: RMS with librosa.feature.rms semantics (centred zero-padded frames of
 /// `frameLength`, `sqrt(mean(x²))`), accumulated in Double.

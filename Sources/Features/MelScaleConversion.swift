@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Hz ↔ mel conversions, bit-for-bit the formulas of librosa.hz_to_mel / mel_to_hz (in Double).
 extension MelScale {

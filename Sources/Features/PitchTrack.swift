@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Per-frame YIN pitch: one entry per frame, frame `t` centred on sample `t · hopLength`.
 public struct PitchTrack: Sendable, Equatable {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A complex number in Double, just what root finding needs.
 public struct ComplexDouble: Sendable, Equatable {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Frame energy (RMS in dB) of a signal delivered in blocks, identical to
 /// `FeatureExtractor.energyDecibels(rms: rms(samples))` on the whole signal, but holding only about

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LinearAlgebra
 
 /// YIN fundamental-frequency tracking with the exact arithmetic of librosa.yin 0.11: centred

@@ -1,5 +1,9 @@
 import CFFTW
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// FFTW's planner and plan destruction are not thread-safe; only execution is. Every plan in the

@@ -1,5 +1,9 @@
 import Features
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LinearAlgebra
 
 /// Builds a model's input matrix `[rows, frames]` from mono samples at the model's sample rate: the
@@ -102,5 +106,9 @@ public enum InputAssembler {
 }
 
 extension Float {
-    fileprivate static func log2(_ x: Float) -> Float { Float(Foundation.log2(Double(x))) }
+    /// log2 in Double (the C library's), rounded to Float: the same value training computed.
+    fileprivate static func log2(_ x: Float) -> Float { Float(doubleLog2(Double(x))) }
 }
+
+/// The C library's `log2(Double)`, named apart from `Float.log2` above.
+private func doubleLog2(_ x: Double) -> Double { log2(x) }

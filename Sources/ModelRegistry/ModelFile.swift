@@ -1,5 +1,14 @@
 import Features
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NeuralNet
 
 /// Reading and writing model files: safetensors weights whose `__metadata__` holds the architecture

@@ -1,4 +1,14 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
 import Logging
 import Synchronization
 
@@ -139,15 +149,13 @@ public final class ModelRegistry: Sendable {
     private func refineInBackground(_ models: [EmotionModel]) {
         guard !models.isEmpty else { return }
         let logger = logger
-        let thread = Thread {
+        DispatchQueue(label: "fft-plans", qos: .utility).async {
             for model in models {
                 let elapsed = model.refineFFTPlans()
                 logger.info("FFT plans refined", metadata: ["model": "\(model.name):\(model.version)",
                                                            "ms": "\((elapsed / .milliseconds(1)).rounded())"])
             }
         }
-        thread.name = "fft-plans"
-        thread.start()
     }
 
     /// Every `<name>/<version>/model.safetensors` under the directory. Names must be safe path
@@ -161,8 +169,7 @@ public final class ModelRegistry: Sendable {
         var found: [(String, Int, String)] = []
         for name in names.sorted() where !name.hasPrefix(".") {
             let modelDirectory = directory.appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: modelDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            guard FileFingerprint.isDirectory(modelDirectory.path) else { continue }
             guard Self.isSafeName(name) else {
                 report.failed.append(.init(model: name, error: "model names may use only letters, digits, '-', '_' and '.'"))
                 continue
@@ -224,10 +231,22 @@ struct FileFingerprint: Sendable, Equatable {
     let modified: Double
     let inode: Int
 
+    /// From `stat(2)`: size in bytes, modification time in seconds since 1970, inode number.
     init?(path: String) {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
-        size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-        modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        inode = (attributes[.systemFileNumber] as? NSNumber)?.intValue ?? 0
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        size = Int(status.st_size)
+        #if canImport(Glibc)
+        modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) * 1e-9
+        #else
+        modified = Double(status.st_mtimespec.tv_sec) + Double(status.st_mtimespec.tv_nsec) * 1e-9
+        #endif
+        inode = Int(status.st_ino)
+    }
+
+    /// Whether `path` names a directory (following symbolic links, as a models volume may use them).
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
     }
 }
