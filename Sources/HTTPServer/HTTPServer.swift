@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Dispatch
 import Logging
 import Synchronization
 #if canImport(Glibc)
@@ -27,6 +28,10 @@ public final class HTTPServer: Sendable {
     /// connections that are about to go away.
     private let draining = Atomic<Bool>(false)
     private let boundPort = Atomic<Int>(0)
+    /// At most `maxBufferedBodies` request bodies read and held at once (see `BodyAdmission`).
+    let admission: BodyAdmission
+    /// Expires requests that waited too long for admission, once a second while the server runs.
+    private let admissionTimer = Mutex<TimerHandle?>(nil)
     /// Largest body buffer reserved up front from a request's Content-Length, bytes (16 MiB: a
     /// 10-minute 8 kHz stereo 16-bit call); larger bodies grow from there as they arrive.
     static let bodyReservationLimit = 16 << 20
@@ -35,7 +40,15 @@ public final class HTTPServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.handler = handler
+        admission = BodyAdmission(limit: configuration.maxBufferedBodies,
+                                  timeout: .milliseconds(Int(configuration.bodyWaitTimeoutSeconds * 1000)))
     }
+
+    /// Requests with a body being read or handled, and requests suspended until one of those finishes.
+    public var admittedBodies: Int { admission.running }
+    public var waitingBodies: Int { admission.waiting }
+    /// The most requests with a body admitted at the same time since the server started.
+    public var peakAdmittedBodies: Int { admission.peakRunning }
 
     /// The port the server listens on (the real one when configured with port 0); 0 before `start`.
     public var port: Int { boundPort.load(ordering: .acquiring) }
@@ -53,7 +66,9 @@ public final class HTTPServer: Sendable {
         else { throw .invalidConfiguration("threads, connections, timeouts, backlog must be positive; header buffer at least 1024 bytes") }
         let address = try SocketAddress(host: c.host, port: c.port)
 
-        var flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue)
+        guard c.maxBufferedBodies >= 0, c.bodyWaitTimeoutSeconds > 0
+        else { throw .invalidConfiguration("buffered bodies must be 0 (no limit) or more, the body wait timeout positive") }
+        var flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue)
         if address.isIPv6 {
             flags |= address.isUnspecified ? UInt32(MHD_USE_DUAL_STACK.rawValue) : UInt32(MHD_USE_IPv6.rawValue)
         }
@@ -74,6 +89,14 @@ public final class HTTPServer: Sendable {
             throw .cannotListen(host: c.host, port: c.port)
         }
         daemon.withLock { $0 = DaemonHandle(pointer: started, context: context) }
+        if c.maxBufferedBodies > 0 {
+            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "body-admission"))
+            timer.schedule(deadline: .now() + 1, repeating: 1)
+            timer.setEventHandler { [admission] in admission.expire() }
+            timer.resume()
+            let handle = TimerHandle(timer: timer)
+            admissionTimer.withLock { $0 = handle }
+        }
         boundPort.store(Int(cmhd_daemon_port(started)), ordering: .releasing)
         logger.info("HTTP server listening", metadata: [
             "host": "\(c.host)", "port": "\(port)", "threads": "\(c.threadCount)",
@@ -92,6 +115,8 @@ public final class HTTPServer: Sendable {
             return handle
         }) else { return 0 }
         draining.store(true, ordering: .releasing)
+        // Requests already sent but waiting for a body slot are read and served within the drain.
+        admission.admitEverything()
         // Stop accepting: the listening socket is handed back to us and closed.
         let listener = MHD_quiesce_daemon(handle.pointer)
         if listener >= 0 { close(listener) }
@@ -101,6 +126,9 @@ public final class HTTPServer: Sendable {
             usleep(5_000)
         }
         let abandoned = inFlight.load(ordering: .acquiring)
+        // libmicrohttpd must not be stopped with suspended connections.
+        admissionTimer.withLock { $0?.timer.cancel(); $0 = nil }
+        admission.expire(everything: true)
         MHD_stop_daemon(handle.pointer)
         handle.context.release()
         logger.info("HTTP server stopped", metadata: ["abandoned_requests": "\(abandoned)"])
@@ -127,14 +155,40 @@ public final class HTTPServer: Sendable {
                     return queue(connection, .error(413, code: "body_too_large",
                         message: "the request body of \(declared) bytes exceeds the limit of \(configuration.maxBodyBytes) bytes"))
                 }
-                // One buffer of the declared size instead of doubling growth (up to 2x the body, and a
-                // copy per doubling). Capped, so a client that declares much and sends little pins
-                // little: untouched pages of a large reservation are not resident anyway.
-                state.body.reserveCapacity(min(max(declared, 0), Self.bodyReservationLimit))
+                state.declaredLength = max(declared, 0)
+            }
+            // A request with a body is read only when admitted (see `BodyAdmission`); until then its
+            // connection is suspended.
+            if Self.hasBody(declaredLength: lookup(connection, MHD_ValueKind.HEADER_KIND, "Content-Length"),
+                            transferEncoding: lookup(connection, MHD_ValueKind.HEADER_KIND, "Transfer-Encoding")) {
+                if let ticket = admission.admit(connection) {
+                    state.ticket = ticket
+                } else {
+                    state.admitted()
+                }
             }
             return MHD_Result.YES
         }
         let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
+        if let ticket = state.ticket {
+            // Resumed: either admitted, or it waited longer than the limit and is refused unread.
+            state.ticket = nil
+            if admission.wasAdmitted(ticket) {
+                state.admitted()
+                // libmicrohttpd repeats the call it was suspended in (the head, no data yet): not the
+                // end of the body, which comes only after the data.
+                if uploadDataSize.pointee == 0 { return MHD_Result.YES }
+            } else {
+                state.responded = true
+                state.body = []
+                let seconds = Int(configuration.bodyWaitTimeoutSeconds.rounded(.up))
+                return queue(connection, .error(503, code: "unavailable",
+                    message: draining.load(ordering: .relaxed)
+                        ? "the server is shutting down; retry on another instance"
+                        : "the server is at capacity: the request waited \(seconds) s for its body to be read; retry later",
+                    headers: [("Retry-After", "1")]))
+            }
+        }
         if state.responded { return MHD_Result.YES }
 
         let size = uploadDataSize.pointee
@@ -166,11 +220,29 @@ public final class HTTPServer: Sendable {
             body: state.body,
             remoteAddress: SocketAddress.describe(cmhd_client_address(connection)))
         state.body = []
-        return queue(connection, handler(request))
+        let response = handler(request)
+        // The body is released with the request: the next waiting upload may be read.
+        releaseAdmission(state)
+        return queue(connection, response)
+    }
+
+    /// Whether a request head announces a body: a positive Content-Length, or chunked encoding.
+    static func hasBody(declaredLength: String?, transferEncoding: String?) -> Bool {
+        if let declaredLength, let length = Int(declaredLength) { return length > 0 }
+        return transferEncoding.map { $0.lowercased().contains("chunked") } ?? false
+    }
+
+    private func releaseAdmission(_ state: RequestState) {
+        if state.holdsAdmission {
+            state.holdsAdmission = false
+            admission.release()
+        }
     }
 
     fileprivate func completed(_ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
         guard let conCls, let existing = conCls.pointee else { return }
+        // A request that ended without reaching the handler (refused, or the client went away).
+        releaseAdmission(Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue())
         Unmanaged<RequestState>.fromOpaque(existing).release()
         conCls.pointee = nil
         inFlight.subtract(1, ordering: .releasing)
@@ -208,6 +280,11 @@ public final class HTTPServer: Sendable {
     }
 }
 
+/// The admission timer, kept for cancelling at shutdown.
+private struct TimerHandle: @unchecked Sendable {
+    let timer: any DispatchSourceTimer
+}
+
 /// The running daemon and the retained server reference libmicrohttpd's callbacks use.
 private struct DaemonHandle: @unchecked Sendable {
     let pointer: OpaquePointer
@@ -218,6 +295,20 @@ private struct DaemonHandle: @unchecked Sendable {
 /// thread that owns the connection touches it.
 private final class RequestState {
     var body: [UInt8] = []
+    /// Counted by `BodyAdmission` until released (after the handler, or when the request ends).
+    var holdsAdmission = false
+    /// Set while the connection waits, suspended, for admission.
+    var ticket: BodyAdmission.Ticket?
+    /// The Content-Length the client declared, if any.
+    var declaredLength: Int?
+
+    /// Admitted: the body will be read now. One buffer of the declared size instead of doubling
+    /// growth (up to 2x the body, and a copy per doubling), reserved only now so waiting requests
+    /// hold no memory. Capped, so a client that declares much and sends little pins little.
+    func admitted() {
+        holdsAdmission = true
+        if let declaredLength { body.reserveCapacity(min(declaredLength, HTTPServer.bodyReservationLimit)) }
+    }
     var bodyTooLarge = false
     var responded = false
 }

@@ -26,6 +26,12 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     /// address can hold all `maxConnections` (slowloris). Leave 0 behind a proxy or load balancer,
     /// where every request comes from a few addresses.
     public var maxConnectionsPerClient: Int
+    /// Requests with a body read and held at once (being uploaded, queued or handled); further ones
+    /// wait, suspended, with their bytes left in the socket, so memory for bodies is bounded by this
+    /// many bodies whatever the number of clients. 0 = no limit.
+    public var maxBufferedBodies: Int
+    /// Longest a request waits for its body to be read before it is answered 503, seconds.
+    public var bodyWaitTimeoutSeconds: Double
 
     public init(
         host: String = "::",
@@ -36,7 +42,9 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         maxBodyBytes: Int = 64 << 20,
         maxHeaderBytes: Int = 64 << 10,
         listenBacklog: Int = 511,
-        maxConnectionsPerClient: Int = 0
+        maxConnectionsPerClient: Int = 0,
+        maxBufferedBodies: Int = 0,
+        bodyWaitTimeoutSeconds: Double = 30
     ) {
         self.host = host
         self.port = port
@@ -47,6 +55,8 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         self.maxHeaderBytes = maxHeaderBytes
         self.listenBacklog = listenBacklog
         self.maxConnectionsPerClient = maxConnectionsPerClient
+        self.maxBufferedBodies = maxBufferedBodies
+        self.bodyWaitTimeoutSeconds = bodyWaitTimeoutSeconds
     }
 }
 

@@ -54,8 +54,11 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Predictions that may wait for a free slot; beyond that, 503 with Retry-After. [SER_MAX_QUEUE, default 64]")
     var maxQueue: Int?
 
-    @Option(help: "Seconds a queued prediction may wait before it gets 503. [SER_QUEUE_TIMEOUT, default 30]")
+    @Option(help: "Seconds a queued prediction may wait before it gets 503 (also the longest a request waits for its body to be read). [SER_QUEUE_TIMEOUT, default 30]")
     var queueTimeout: Double?
+
+    @Option(help: "Requests with a body read and held at once (uploading, queued or being analysed); more wait with their bytes left in the socket, so body memory stays bounded. 0 = no limit. [SER_MAX_BUFFERED_BODIES, default: 2 x max-concurrency]")
+    var maxBufferedBodies: Int?
 
     @Option(help: "Comma-separated API keys required as 'Authorization: Bearer <key>' on /v1 routes; unset = open. [SER_API_KEYS]")
     var apiKeys: String?
@@ -119,6 +122,8 @@ struct ServerCommand: ParsableCommand {
         let logger = Logger(label: "ser-server")
 
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let concurrency = try Setting.resolve(maxConcurrency, env: "SER_MAX_CONCURRENCY", default: max(1, cores), valid: { $0 >= 1 }, rule: "at least 1")
+        let waitSeconds = try Setting.resolve(queueTimeout, env: "SER_QUEUE_TIMEOUT", default: 30, valid: { $0 > 0 }, rule: "a positive number of seconds")
         let http = HTTPServerConfiguration(
             host: try Setting.resolve(host, env: "SER_HOST", default: "::"),
             port: try Setting.resolve(port, env: "SER_PORT", default: 8080, valid: { (0...65535).contains($0) }, rule: "0-65535"),
@@ -126,17 +131,20 @@ struct ServerCommand: ParsableCommand {
             connectionTimeoutSeconds: try Setting.resolve(connectionTimeout, env: "SER_CONNECTION_TIMEOUT", default: 30, valid: { $0 >= 1 }, rule: "at least 1"),
             maxConnections: try Setting.resolve(maxConnections, env: "SER_MAX_CONNECTIONS", default: 1000, valid: { $0 >= 1 }, rule: "at least 1"),
             maxBodyBytes: try Setting.resolve(maxBodyBytes, env: "SER_MAX_BODY_BYTES", default: 64 << 20, valid: { $0 >= 1 }, rule: "at least 1"),
-            maxConnectionsPerClient: try Setting.resolve(maxConnectionsPerClient, env: "SER_MAX_CONNECTIONS_PER_CLIENT", default: 0, valid: { $0 >= 0 }, rule: "0 or more"))
+            maxConnectionsPerClient: try Setting.resolve(maxConnectionsPerClient, env: "SER_MAX_CONNECTIONS_PER_CLIENT", default: 0, valid: { $0 >= 0 }, rule: "0 or more"),
+            // Two bodies per prediction slot: one being analysed, one read and ready when the slot frees.
+            maxBufferedBodies: try Setting.resolve(maxBufferedBodies, env: "SER_MAX_BUFFERED_BODIES", default: 2 * concurrency, valid: { $0 >= 0 }, rule: "0 or more"),
+            bodyWaitTimeoutSeconds: waitSeconds)
         let drainSeconds = try Setting.resolve(drainTimeout, env: "SER_DRAIN_TIMEOUT", default: 25, valid: { $0 >= 0 }, rule: "0 or more")
         let service = ServiceConfiguration(
             audioLimits: AudioLimits(
                 maxDurationSeconds: try Setting.resolve(maxDuration, env: "SER_MAX_DURATION", default: 3600, valid: { $0 > 0 && $0.isFinite }, rule: "a positive number of seconds"),
                 maxChannels: try Setting.resolve(maxChannels, env: "SER_MAX_CHANNELS", default: 8, valid: { $0 >= 1 }, rule: "at least 1"),
                 maxSamples: try Setting.resolve(maxSamples, env: "SER_MAX_SAMPLES", default: 115_200_000, valid: { $0 >= 1 }, rule: "at least 1")),
-            maxConcurrentPredictions: try Setting.resolve(maxConcurrency, env: "SER_MAX_CONCURRENCY", default: max(1, cores), valid: { $0 >= 1 }, rule: "at least 1"),
+            maxConcurrentPredictions: concurrency,
             analysisThreads: try Setting.resolve(analysisThreads, env: "SER_ANALYSIS_THREADS", default: max(1, cores), valid: { $0 >= 1 }, rule: "at least 1"),
             maxQueuedPredictions: try Setting.resolve(maxQueue, env: "SER_MAX_QUEUE", default: 64, valid: { $0 >= 0 }, rule: "0 or more"),
-            queueTimeoutSeconds: try Setting.resolve(queueTimeout, env: "SER_QUEUE_TIMEOUT", default: 30, valid: { $0 > 0 }, rule: "a positive number of seconds"),
+            queueTimeoutSeconds: waitSeconds,
             apiKeys: (apiKeys ?? Setting.environment("SER_API_KEYS") ?? "").split(separator: ",").map(String.init).filter { !$0.isEmpty },
             adminKey: adminKey ?? Setting.environment("SER_ADMIN_KEY"))
         let modelsDirectory = models ?? Setting.environment("SER_MODELS") ?? "Models"

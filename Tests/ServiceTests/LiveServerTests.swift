@@ -122,7 +122,9 @@ struct LiveServerTests {
     @Test func sigtermFinishesInFlightRequests() throws {
         let models = try Self.modelsDirectory()
         defer { try? FileManager.default.removeItem(at: models) }
-        let server = try Self.start(models: models, extra: ["--max-concurrency", "1"])
+        // Three bodies read at once, so two predictions can queue behind the running one (a waiting,
+        // unread request at shutdown is covered by the HTTP server's BodyAdmissionTests).
+        let server = try Self.start(models: models, extra: ["--max-concurrency", "1", "--max-buffered-bodies", "3"])
         defer { server.terminate() }
         let wav = try Self.wavFile(seconds: 90)
         let url = "http://127.0.0.1:\(server.port)/v1/predict?vad=false"
