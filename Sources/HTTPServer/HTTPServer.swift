@@ -32,9 +32,6 @@ public final class HTTPServer: Sendable {
     let admission: BodyAdmission
     /// Expires requests that waited too long for admission, once a second while the server runs.
     private let admissionTimer = Mutex<TimerHandle?>(nil)
-    /// Largest body buffer reserved up front from a request's Content-Length, bytes (16 MiB: a
-    /// 10-minute 8 kHz stereo 16-bit call); larger bodies grow from there as they arrive.
-    static let bodyReservationLimit = 16 << 20
 
     public init(configuration: HTTPServerConfiguration, logger: Logger, handler: @escaping Handler) {
         self.configuration = configuration
@@ -302,12 +299,14 @@ private final class RequestState {
     /// The Content-Length the client declared, if any.
     var declaredLength: Int?
 
-    /// Admitted: the body will be read now. One buffer of the declared size instead of doubling
-    /// growth (up to 2x the body, and a copy per doubling), reserved only now so waiting requests
-    /// hold no memory. Capped, so a client that declares much and sends little pins little.
+    /// Admitted: the body will be read now. One buffer of the declared size (at most the body limit,
+    /// larger ones are refused first) instead of doubling growth, which holds up to 2x the body and
+    /// copies it at each doubling; reserved only now, so waiting requests hold no memory. A client
+    /// that declares much and sends little pins little: a large buffer's untouched pages are never
+    /// made resident.
     func admitted() {
         holdsAdmission = true
-        if let declaredLength { body.reserveCapacity(min(declaredLength, HTTPServer.bodyReservationLimit)) }
+        if let declaredLength { body.reserveCapacity(declaredLength) }
     }
     var bodyTooLarge = false
     var responded = false

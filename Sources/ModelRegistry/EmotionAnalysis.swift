@@ -169,7 +169,7 @@ extension InferenceSession {
             ? ScoringPipeline(session: self, workers: options.parallelism, energy: energy, thresholds: thresholds,
                               options: options, clock: clock)
             : nil
-        var serialResults: [(job: WindowJob, estimate: EmotionEstimate?)] = []
+        var serialResults: [ScoredWindow] = []
         do throws(AnalysisError) {
             while !finished {
                 let t0 = clock.now
@@ -194,7 +194,7 @@ extension InferenceSession {
                             let estimate = try scoreWindow(job.samples, window: window, energy: energy[c], threshold: thresholds[c],
                                                            options: options, clock: clock, featureTime: &featureTime,
                                                            inferenceTime: &inferenceTime)
-                            serialResults.append((job, estimate))
+                            serialResults.append(ScoredWindow(channel: c, segment: window.segment, estimate: estimate))
                         }
                     }
                     nextWindow += 1
@@ -211,7 +211,7 @@ extension InferenceSession {
             _ = try? pipeline?.finish()  // stop the scoring threads before giving up
             throw error
         }
-        let results: [(job: WindowJob, estimate: EmotionEstimate?)]
+        let results: [ScoredWindow]
         if let pipeline {
             let scored = try pipeline.finish()
             featureTime += scored.featureTime
@@ -221,8 +221,8 @@ extension InferenceSession {
             results = serialResults
         }
         // In submission order, so the speech-weighted means add up in the same order on any thread count.
-        for (job, estimate) in results {
-            if let estimate { estimates[job.channel][job.window.segment].append(estimate) }
+        for result in results {
+            if let estimate = result.estimate { estimates[result.channel][result.segment].append(estimate) }
         }
 
         let analyses = (0..<channels).map { c in
@@ -272,6 +272,14 @@ extension InferenceSession {
         var window: Window
         var channel: Int
         var samples: [Float]
+    }
+
+    /// A scored window: where its estimate goes. Not the job, whose samples are dropped once scored
+    /// (keeping them would hold the whole recording by the end).
+    struct ScoredWindow: Sendable {
+        var channel: Int
+        var segment: Int
+        var estimate: EmotionEstimate?
     }
 
     /// Calibrated probabilities for one window, or nil when voice activity finds too little speech.
@@ -347,13 +355,14 @@ extension InferenceSession {
 /// fixed batches, no thread waits for the slowest job of a batch. `finish()` returns the estimates in
 /// submission order; the first error stops the scoring and is thrown by `submit` or `finish`.
 private final class ScoringPipeline: @unchecked Sendable {
-    typealias Scored = (results: [(job: InferenceSession.WindowJob, estimate: EmotionEstimate?)], featureTime: Duration, inferenceTime: Duration)
+    typealias Scored = (results: [InferenceSession.ScoredWindow], featureTime: Duration, inferenceTime: Duration)
     private struct State {
-        var queue: [(index: Int, job: InferenceSession.WindowJob)] = []
+        /// Submitted jobs; a taken one is set to nil at once, so its samples are freed when scored.
+        var queue: [(index: Int, job: InferenceSession.WindowJob)?] = []
         var head = 0
         var closed = false
         var error: AnalysisError?
-        var results: [(index: Int, job: InferenceSession.WindowJob, estimate: EmotionEstimate?)] = []
+        var results: [(index: Int, scored: InferenceSession.ScoredWindow)] = []
         var featureTime = Duration.zero
         var inferenceTime = Duration.zero
     }
@@ -390,7 +399,10 @@ private final class ScoringPipeline: @unchecked Sendable {
             available.wait()
             let next = state.withLock { state -> (index: Int, job: InferenceSession.WindowJob)? in
                 guard state.head < state.queue.count else { return nil }
-                defer { state.head += 1 }
+                defer {
+                    state.queue[state.head] = nil
+                    state.head += 1
+                }
                 return state.queue[state.head]
             }
             guard let (index, job) = next else { break }  // closed and drained
@@ -400,7 +412,8 @@ private final class ScoringPipeline: @unchecked Sendable {
                 let estimate = try session.scoreWindow(job.samples, window: job.window, energy: energy[job.channel],
                                                        threshold: thresholds[job.channel], options: options, clock: clock,
                                                        featureTime: &featureTime, inferenceTime: &inferenceTime)
-                state.withLock { $0.results.append((index, job, estimate)) }
+                let scored = InferenceSession.ScoredWindow(channel: job.channel, segment: job.window.segment, estimate: estimate)
+                state.withLock { $0.results.append((index, scored)) }
             } catch {
                 state.withLock { if $0.error == nil { $0.error = error } }
             }
@@ -434,7 +447,7 @@ private final class ScoringPipeline: @unchecked Sendable {
         running.wait()
         let done = state.withLock { $0 }
         if let error = done.error { throw error }
-        let ordered = done.results.sorted { $0.index < $1.index }.map { (job: $0.job, estimate: $0.estimate) }
+        let ordered = done.results.sorted { $0.index < $1.index }.map(\.scored)
         return (ordered, done.featureTime, done.inferenceTime)
     }
 }
