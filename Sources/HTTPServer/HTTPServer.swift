@@ -19,6 +19,9 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     let handler: Handler
     let logger: Logger
+    /// Called with a request's body size once the request and its body are released (after the
+    /// handler returned): the process may hand large freed buffers back to the system.
+    let bodyReleased: (@Sendable (Int) -> Void)?
 
     /// The libmicrohttpd daemon while running.
     private let daemon = Mutex<DaemonHandle?>(nil)
@@ -33,9 +36,11 @@ public final class HTTPServer: Sendable {
     /// Expires requests that waited too long for admission, once a second while the server runs.
     private let admissionTimer = Mutex<TimerHandle?>(nil)
 
-    public init(configuration: HTTPServerConfiguration, logger: Logger, handler: @escaping Handler) {
+    public init(configuration: HTTPServerConfiguration, logger: Logger, bodyReleased: (@Sendable (Int) -> Void)? = nil,
+                handler: @escaping Handler) {
         self.configuration = configuration
         self.logger = logger
+        self.bodyReleased = bodyReleased
         self.handler = handler
         admission = BodyAdmission(limit: configuration.maxBufferedBodies,
                                   timeout: .milliseconds(Int(configuration.bodyWaitTimeoutSeconds * 1000)))
@@ -209,17 +214,22 @@ public final class HTTPServer: Sendable {
             return queue(connection, .error(413, code: "body_too_large",
                 message: "the request body exceeds the limit of \(configuration.maxBodyBytes) bytes"))
         }
-        let request = HTTPRequest(
-            method: method.map { String(cString: $0) } ?? "GET",
-            path: url.map { String(cString: $0) } ?? "/",
-            query: values(connection, MHD_ValueKind.GET_ARGUMENT_KIND),
-            headers: values(connection, MHD_ValueKind.HEADER_KIND),
-            body: state.body,
-            remoteAddress: SocketAddress.describe(cmhd_client_address(connection)))
-        state.body = []
-        let response = handler(request)
+        let bodyBytes = state.body.count
+        let response: HTTPResponse
+        do {
+            let request = HTTPRequest(
+                method: method.map { String(cString: $0) } ?? "GET",
+                path: url.map { String(cString: $0) } ?? "/",
+                query: values(connection, MHD_ValueKind.GET_ARGUMENT_KIND),
+                headers: values(connection, MHD_ValueKind.HEADER_KIND),
+                body: state.body,
+                remoteAddress: SocketAddress.describe(cmhd_client_address(connection)))
+            state.body = []
+            response = handler(request)
+        }
         // The body is released with the request: the next waiting upload may be read.
         releaseAdmission(state)
+        if bodyBytes > 0 { bodyReleased?(bodyBytes) }
         return queue(connection, response)
     }
 

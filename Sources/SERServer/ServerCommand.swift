@@ -102,6 +102,10 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Least severe log level written: trace, debug, info, notice, warning, error, critical. [SER_LOG_LEVEL, default info]")
     var logLevel: String?
 
+    /// Bodies from this size on (4 MiB: about two minutes of 16 kHz 16-bit mono) are followed by a
+    /// malloc_trim; smaller requests never pay for it.
+    static let trimAfterBodyBytes = 4 << 20
+
     func run() throws {
         // Must come first: may re-execute the process so OpenBLAS loads its fastest safe kernel.
         BLASKernelSelection.relaunchIfFasterKernelAvailable()
@@ -162,7 +166,11 @@ struct ServerCommand: ParsableCommand {
 
         let registry = ModelRegistry(directory: modelsDirectory, defaultModel: defaultModelName, logger: logger)
         let application = ServiceApplication(registry: registry, configuration: service, logger: logger)
-        let server = HTTPServer(configuration: http, logger: logger) { application.respond(to: $0) }
+        // After a large body (a long call), hand the freed pages back: glibc would otherwise keep the
+        // heap a call grew (measured: 93 MiB resident after two 10-minute calls, 29 MiB idle).
+        let server = HTTPServer(configuration: http, logger: logger, bodyReleased: { bytes in
+            if bytes >= Self.trimAfterBodyBytes { _ = cmalloc_trim() }
+        }) { application.respond(to: $0) }
         do {
             // Listen first, so liveness answers while models load; readiness waits for a model.
             try server.start()

@@ -132,6 +132,32 @@ struct BodyAdmissionTests {
         #expect(abandoned.withLock { $0 } == 0)
     }
 
+    /// The release hook sees each body's size once its request is done (the service trims the heap
+    /// after long calls with it); requests without a body do not call it.
+    @Test func theBodyReleaseHookGetsEachBodysSizeAfterItsRequest() throws {
+        let sizes = Mutex<[Int]>([])
+        let handled = Mutex(0)
+        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), logger: Self.logger,
+                                bodyReleased: { bytes in
+                                    // The request was handled before its body is reported released.
+                                    #expect(handled.withLock { $0 } > sizes.withLock { $0.count })
+                                    sizes.withLock { $0.append(bytes) }
+                                }) { request in
+            handled.withLock { $0 += 1 }
+            return HTTPServerTests.echo(request)
+        }
+        try server.start()
+        defer { server.shutdown(gracePeriod: .seconds(5)) }
+        let base = "http://127.0.0.1:\(server.port)"
+        let small = try bodyFile(bytes: 1234), large = try bodyFile(bytes: 300_000)
+        defer { for file in [small, large] { try? FileManager.default.removeItem(atPath: file) } }
+        #expect(try HTTPClient.curl("POST", "\(base)/a", bodyFile: small).status == 200)
+        #expect(try HTTPClient.curl("GET", "\(base)/b").status == 200)
+        #expect(try HTTPClient.curl("POST", "\(base)/c", bodyFile: large).status == 200)
+        #expect(waitUntil { sizes.withLock { $0.count } == 2 })
+        #expect(sizes.withLock { $0 } == [1234, 300_000])
+    }
+
     @Test(arguments: [("12", nil, true), ("0", nil, false), (nil, "chunked", true), (nil, nil, false), ("abc", nil, false)] as [(String?, String?, Bool)])
     func whichRequestsCarryABody(contentLength: String?, transferEncoding: String?, expected: Bool) {
         #expect(HTTPServer.hasBody(declaredLength: contentLength, transferEncoding: transferEncoding) == expected)
