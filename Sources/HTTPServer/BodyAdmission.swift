@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// Without a bound every open connection uploads its body as soon as its worker thread is free, so
 /// 16 clients posting 60 s clips keep 16 bodies (30 MB) in memory while two are being analysed.
-/// With `limit` set, a request with a body is admitted only while fewer than `limit` admitted
-/// requests are unfinished; the others are suspended (libmicrohttpd stops reading their sockets, so
+/// With `limit` set, a request with a body is admitted while fewer than `limit` admitted requests
+/// are unfinished, or while the bodies admitted (by their declared lengths) and its own stay within
+/// `byteBudget`, so short clips are never held back; the others are suspended (libmicrohttpd stops reading their sockets, so
 /// their bytes wait in the kernel and in the client) and resumed first come, first served as admitted
 /// requests finish. Requests without a body (health checks, metrics, model listings) are never held.
 ///
@@ -20,34 +21,51 @@ final class BodyAdmission: Sendable {
     final class Ticket: @unchecked Sendable {
         let connection: OpaquePointer
         let since: ContinuousClock.Instant
+        /// The declared body length (nil for a chunked body of unknown length, which only the count
+        /// admits).
+        let bytes: Int?
         /// Set under the admission lock: the connection is suspended / may proceed / waited too long.
         var suspended = false
         var admitted = false
         var expired = false
-        init(connection: OpaquePointer, since: ContinuousClock.Instant) {
+        init(connection: OpaquePointer, since: ContinuousClock.Instant, bytes: Int?) {
             self.connection = connection
             self.since = since
+            self.bytes = bytes
         }
     }
 
     private struct State {
         var running = 0
+        /// Declared bytes of the admitted, unfinished requests.
+        var heldBytes = 0
         var waiting: [Ticket] = []
         var head = 0
         var peakRunning = 0
         var closed = false
     }
 
-    /// Most admitted requests with a body unfinished at once; 0 = no limit.
+    /// Admitted requests with a body unfinished at once beyond which only small bodies get in; 0 = no
+    /// limit at all.
     let limit: Int
+    /// Declared bytes of admitted bodies up to which requests get in even beyond `limit`.
+    let byteBudget: Int
     /// Longest a request waits suspended before it is answered 503.
     let timeout: Duration
     private let state = Mutex(State())
     private let clock = ContinuousClock()
 
-    init(limit: Int, timeout: Duration) {
+    init(limit: Int, byteBudget: Int, timeout: Duration) {
         self.limit = limit
+        self.byteBudget = byteBudget
         self.timeout = timeout
+    }
+
+    /// Whether one more body of `bytes` (nil: unknown) may be read now.
+    private static func fits(_ state: State, bytes: Int?, limit: Int, byteBudget: Int) -> Bool {
+        if limit == 0 || state.closed || state.running < limit { return true }
+        guard let bytes else { return false }
+        return state.heldBytes + bytes <= byteBudget
     }
 
     /// Requests with a body admitted and not finished.
@@ -60,14 +78,16 @@ final class BodyAdmission: Sendable {
     /// Called from the access handler with a request's head. Returns nil when the request is admitted
     /// now; otherwise the connection has been suspended and the returned ticket tells, once the
     /// handler is called again, whether it was admitted or expired.
-    func admit(_ connection: OpaquePointer) -> Ticket? {
+    func admit(_ connection: OpaquePointer, bytes: Int?) -> Ticket? {
         let ticket: Ticket? = state.withLock { state in
-            if limit == 0 || state.closed || (state.running < limit && state.head == state.waiting.count) {
+            // First come, first served: nobody overtakes a waiting request.
+            if state.closed || (state.head == state.waiting.count && Self.fits(state, bytes: bytes, limit: limit, byteBudget: byteBudget)) {
                 state.running += 1
+                state.heldBytes += bytes ?? 0
                 state.peakRunning = max(state.peakRunning, state.running)
                 return nil
             }
-            let ticket = Ticket(connection: connection, since: clock.now)
+            let ticket = Ticket(connection: connection, since: clock.now, bytes: bytes)
             state.waiting.append(ticket)
             return ticket
         }
@@ -83,13 +103,19 @@ final class BodyAdmission: Sendable {
         return ticket
     }
 
-    /// An admitted request finished (its body released): lets the next waiting one in.
-    func release() {
-        let next: Ticket? = state.withLock { state in
+    /// An admitted request with a body of `bytes` (as declared when admitted) finished: lets the
+    /// waiting ones in that now fit.
+    func release(bytes: Int?) {
+        let resumable: [Ticket] = state.withLock { state in
             state.running -= 1
-            return Self.popNext(&state, limit: limit)
+            state.heldBytes -= bytes ?? 0
+            var out: [Ticket] = []
+            while let ticket = Self.takeNext(&state, limit: limit, byteBudget: byteBudget) {
+                if ticket.suspended { out.append(ticket) }
+            }
+            return out
         }
-        if let next { MHD_resume_connection(next.connection) }
+        for ticket in resumable { MHD_resume_connection(ticket.connection) }
     }
 
     /// Whether a resumed ticket's request may go on (admitted) or must be refused (expired).
@@ -104,7 +130,7 @@ final class BodyAdmission: Sendable {
             state.closed = true
             var out: [Ticket] = []
             // Suspended tickets are resumed here; the others resume themselves on seeing `admitted`.
-            while let ticket = Self.takeNext(&state, limit: 0) {
+            while let ticket = Self.takeNext(&state, limit: 0, byteBudget: byteBudget) {
                 if ticket.suspended { out.append(ticket) }
             }
             return out
@@ -135,17 +161,11 @@ final class BodyAdmission: Sendable {
         for ticket in expired { MHD_resume_connection(ticket.connection) }
     }
 
-    /// The oldest waiting ticket that may now run (admitted and counted), if any; it is returned for
-    /// resuming only when already suspended (else its own thread resumes it).
-    private static func popNext(_ state: inout State, limit: Int) -> Ticket? {
-        guard let ticket = takeNext(&state, limit: limit) else { return nil }
-        return ticket.suspended ? ticket : nil
-    }
-
-    /// The oldest waiting ticket, admitted and counted, when the limit allows one more.
-    private static func takeNext(_ state: inout State, limit: Int) -> Ticket? {
-        guard limit == 0 || state.running < limit, state.head < state.waiting.count else { return nil }
+    /// The oldest waiting ticket, admitted and counted, when it fits (see `fits`).
+    private static func takeNext(_ state: inout State, limit: Int, byteBudget: Int) -> Ticket? {
+        guard state.head < state.waiting.count else { return nil }
         let ticket = state.waiting[state.head]
+        guard fits(state, bytes: ticket.bytes, limit: limit, byteBudget: byteBudget) else { return nil }
         state.head += 1
         if state.head > 64 && state.head * 2 > state.waiting.count {
             state.waiting.removeFirst(state.head)
@@ -153,6 +173,7 @@ final class BodyAdmission: Sendable {
         }
         ticket.admitted = true
         state.running += 1
+        state.heldBytes += ticket.bytes ?? 0
         state.peakRunning = max(state.peakRunning, state.running)
         return ticket
     }

@@ -42,7 +42,7 @@ public final class HTTPServer: Sendable {
         self.logger = logger
         self.bodyReleased = bodyReleased
         self.handler = handler
-        admission = BodyAdmission(limit: configuration.maxBufferedBodies,
+        admission = BodyAdmission(limit: configuration.maxBufferedBodies, byteBudget: configuration.bufferedBodyBytes,
                                   timeout: .milliseconds(Int(configuration.bodyWaitTimeoutSeconds * 1000)))
     }
 
@@ -68,8 +68,8 @@ public final class HTTPServer: Sendable {
         else { throw .invalidConfiguration("threads, connections, timeouts, backlog must be positive; header buffer at least 1024 bytes") }
         let address = try SocketAddress(host: c.host, port: c.port)
 
-        guard c.maxBufferedBodies >= 0, c.bodyWaitTimeoutSeconds > 0
-        else { throw .invalidConfiguration("buffered bodies must be 0 (no limit) or more, the body wait timeout positive") }
+        guard c.maxBufferedBodies >= 0, c.bufferedBodyBytes >= 0, c.bodyWaitTimeoutSeconds > 0
+        else { throw .invalidConfiguration("buffered bodies and bytes must be 0 or more, the body wait timeout positive") }
         var flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue)
         if address.isIPv6 {
             flags |= address.isUnspecified ? UInt32(MHD_USE_DUAL_STACK.rawValue) : UInt32(MHD_USE_IPv6.rawValue)
@@ -163,7 +163,7 @@ public final class HTTPServer: Sendable {
             // connection is suspended.
             if Self.hasBody(declaredLength: lookup(connection, MHD_ValueKind.HEADER_KIND, "Content-Length"),
                             transferEncoding: lookup(connection, MHD_ValueKind.HEADER_KIND, "Transfer-Encoding")) {
-                if let ticket = admission.admit(connection) {
+                if let ticket = admission.admit(connection, bytes: state.declaredLength) {
                     state.ticket = ticket
                 } else {
                     state.admitted()
@@ -242,7 +242,7 @@ public final class HTTPServer: Sendable {
     private func releaseAdmission(_ state: RequestState) {
         if state.holdsAdmission {
             state.holdsAdmission = false
-            admission.release()
+            admission.release(bytes: state.declaredLength)
         }
     }
 

@@ -26,10 +26,14 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     /// address can hold all `maxConnections` (slowloris). Leave 0 behind a proxy or load balancer,
     /// where every request comes from a few addresses.
     public var maxConnectionsPerClient: Int
-    /// Requests with a body read and held at once (being uploaded, queued or handled); further ones
-    /// wait, suspended, with their bytes left in the socket, so memory for bodies is bounded by this
-    /// many bodies whatever the number of clients. 0 = no limit.
+    /// Requests with a body read and held at once (being uploaded, queued or handled) before only
+    /// small ones get in; further ones wait, suspended, with their bytes left in the socket, so memory
+    /// for bodies is bounded (about this many bodies, or `bufferedBodyBytes`) whatever the number of
+    /// clients. 0 = no limit.
     public var maxBufferedBodies: Int
+    /// Declared bytes of bodies held at once up to which requests are read even beyond
+    /// `maxBufferedBodies`: short clips never wait.
+    public var bufferedBodyBytes: Int
     /// Longest a request waits for its body to be read before it is answered 503, seconds.
     public var bodyWaitTimeoutSeconds: Double
 
@@ -44,6 +48,7 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         listenBacklog: Int = 511,
         maxConnectionsPerClient: Int = 0,
         maxBufferedBodies: Int = 0,
+        bufferedBodyBytes: Int = 8 << 20,
         bodyWaitTimeoutSeconds: Double = 30
     ) {
         self.host = host
@@ -56,6 +61,7 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
         self.listenBacklog = listenBacklog
         self.maxConnectionsPerClient = maxConnectionsPerClient
         self.maxBufferedBodies = maxBufferedBodies
+        self.bufferedBodyBytes = bufferedBodyBytes
         self.bodyWaitTimeoutSeconds = bodyWaitTimeoutSeconds
     }
 }

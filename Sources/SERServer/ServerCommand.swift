@@ -57,8 +57,11 @@ struct ServerCommand: ParsableCommand {
     @Option(help: "Seconds a queued prediction may wait before it gets 503 (also the longest a request waits for its body to be read). [SER_QUEUE_TIMEOUT, default 30]")
     var queueTimeout: Double?
 
-    @Option(help: "Requests with a body read and held at once (uploading, queued or being analysed); more wait with their bytes left in the socket, so body memory stays bounded. 0 = no limit. [SER_MAX_BUFFERED_BODIES, default: 2 x max-concurrency]")
+    @Option(help: "Requests with a body read and held at once (uploading, queued or being analysed) before only small ones get in; more wait with their bytes left in the socket, so body memory stays bounded. 0 = no limit. [SER_MAX_BUFFERED_BODIES, default: 2 x max-concurrency]")
     var maxBufferedBodies: Int?
+
+    @Option(help: "Bytes of bodies (as declared) held at once up to which requests are read even beyond --max-buffered-bodies, so short clips never wait. [SER_BUFFERED_BODY_BYTES, default 8388608 = 8 MiB]")
+    var bufferedBodyBytes: Int?
 
     @Option(help: "Comma-separated API keys required as 'Authorization: Bearer <key>' on /v1 routes; unset = open. [SER_API_KEYS]")
     var apiKeys: String?
@@ -138,6 +141,7 @@ struct ServerCommand: ParsableCommand {
             maxConnectionsPerClient: try Setting.resolve(maxConnectionsPerClient, env: "SER_MAX_CONNECTIONS_PER_CLIENT", default: 0, valid: { $0 >= 0 }, rule: "0 or more"),
             // Two bodies per prediction slot: one being analysed, one read and ready when the slot frees.
             maxBufferedBodies: try Setting.resolve(maxBufferedBodies, env: "SER_MAX_BUFFERED_BODIES", default: 2 * concurrency, valid: { $0 >= 0 }, rule: "0 or more"),
+            bufferedBodyBytes: try Setting.resolve(bufferedBodyBytes, env: "SER_BUFFERED_BODY_BYTES", default: 8 << 20, valid: { $0 >= 0 }, rule: "0 or more"),
             bodyWaitTimeoutSeconds: waitSeconds)
         let drainSeconds = try Setting.resolve(drainTimeout, env: "SER_DRAIN_TIMEOUT", default: 25, valid: { $0 >= 0 }, rule: "0 or more")
         let service = ServiceConfiguration(

@@ -13,9 +13,10 @@ struct BodyAdmissionTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     /// A server whose `/hold` requests block until `release` is signalled.
-    func server(maxBufferedBodies: Int, waitSeconds: Double = 30, release: DispatchSemaphore) throws -> HTTPServer {
+    func server(maxBufferedBodies: Int, byteBudget: Int = 0, waitSeconds: Double = 30, release: DispatchSemaphore) throws -> HTTPServer {
         let configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, threadCount: 4,
-                                                    maxBufferedBodies: maxBufferedBodies, bodyWaitTimeoutSeconds: waitSeconds)
+                                                    maxBufferedBodies: maxBufferedBodies, bufferedBodyBytes: byteBudget,
+                                                    bodyWaitTimeoutSeconds: waitSeconds)
         let server = HTTPServer(configuration: configuration, logger: Self.logger) { request in
             if request.path == "/hold" { _ = release.wait(timeout: .now() + 30) }
             return HTTPServerTests.echo(request)
@@ -81,6 +82,29 @@ struct BodyAdmissionTests {
             #expect(reply?.body.contains("\"body_bytes\":\"100000\"") == true, "the whole body arrived: \(reply?.body.suffix(200) ?? "")")
         }
         #expect(server.peakAdmittedBodies == 1)
+        #expect(server.admittedBodies == 0 && server.waitingBodies == 0)
+    }
+
+    /// Beyond the count, bodies still get in while the declared bytes held stay within the budget:
+    /// with one slot and 250 kB, two 100 kB uploads are read at once and a third waits.
+    @Test func smallBodiesGetInWithinTheByteBudget() throws {
+        let release = DispatchSemaphore(value: 0)
+        let server = try server(maxBufferedBodies: 1, byteBudget: 250_000, release: release)
+        defer { server.shutdown(gracePeriod: .seconds(5)) }
+        let file = try bodyFile(bytes: 100_000)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let base = "http://127.0.0.1:\(server.port)"
+        let first = post("\(base)/hold", bodyFile: file)
+        #expect(waitUntil { server.admittedBodies == 1 })
+        let second = post("\(base)/hold", bodyFile: file)
+        #expect(waitUntil { server.admittedBodies == 2 }, "a second 100 kB body fits the 250 kB budget")
+        let third = post("\(base)/third", bodyFile: file)
+        #expect(waitUntil { server.waitingBodies == 1 }, "a third does not")
+        #expect(server.admittedBodies == 2)
+        release.signal()
+        release.signal()
+        #expect(waitUntil { [first, second, third].allSatisfy { $0.reply?.status == 200 } })
+        #expect(server.peakAdmittedBodies == 2)
         #expect(server.admittedBodies == 0 && server.waitingBodies == 0)
     }
 
