@@ -22,6 +22,7 @@ enum ConfigDocumentation {
       gradient_clip_norm: global gradient norm limit (5; 0 = off)
       early_stopping_patience: epochs without a better val UA (12; 0 = off)
       seed: every random choice (20260101)
+      split_seed: seed of the speaker splits only (null = seed)
       speed_copies: speed factors, one precomputed copy each ([]; e.g. 0.9, 1.1)
       pitch_copies: pitch shifts, semitones, one copy each ([])
       copy_probability: share of examples that use a copy (0)

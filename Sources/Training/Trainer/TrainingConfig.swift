@@ -82,6 +82,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var earlyStoppingPatience = 12
     /// Seed of every random choice: splits, initialisation, shuffling, augmentation, dropout.
     public var seed: UInt64 = 20_260_101
+    /// Seed of the speaker splits only (k-fold and the final model's validation group); null = `seed`.
+    /// Setting it keeps the folds fixed while `seed` varies initialisation, shuffling, augmentation
+    /// and dropout (to measure training noise on identical splits).
+    public var splitSeed: UInt64?
+    /// The seed the speaker splits use.
+    public var effectiveSplitSeed: UInt64 { splitSeed ?? seed }
 
     // MARK: Augmentation (on cached features, per example and epoch)
 
@@ -176,7 +182,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case learningRate = "learning_rate", minimumLearningRate = "minimum_learning_rate", schedule
         case warmupEpochs = "warmup_epochs", stepEpochs = "step_epochs", stepGamma = "step_gamma"
         case weightDecay = "weight_decay", labelSmoothing = "label_smoothing", classWeighting = "class_weighting"
-        case gradientClipNorm = "gradient_clip_norm", earlyStoppingPatience = "early_stopping_patience", seed
+        case gradientClipNorm = "gradient_clip_norm", earlyStoppingPatience = "early_stopping_patience", seed, splitSeed = "split_seed"
         case speedCopies = "speed_copies", pitchCopies = "pitch_copies", copyProbability = "copy_probability"
         case telephoneProbability = "telephone_probability", gainDecibels = "gain_db", timeMasks = "time_masks"
         case maximumTimeMaskFrames = "max_time_mask_frames", frequencyMasks = "frequency_masks"
@@ -214,6 +220,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         gradientClipNorm = try value(.gradientClipNorm, gradientClipNorm)
         earlyStoppingPatience = try value(.earlyStoppingPatience, earlyStoppingPatience)
         seed = try value(.seed, seed)
+        splitSeed = try c.decodeIfPresent(UInt64.self, forKey: .splitSeed)
         speedCopies = try value(.speedCopies, speedCopies)
         pitchCopies = try value(.pitchCopies, pitchCopies)
         copyProbability = try value(.copyProbability, copyProbability)

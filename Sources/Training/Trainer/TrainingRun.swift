@@ -60,7 +60,7 @@ public struct TrainingRun {
         var temperatures: [Double] = []
         var pooled: [String: (truth: [Int], probabilities: [[Float]])] = [:]
         if config.folds >= 2 {
-            for split in SpeakerSplit.kFold(utterances, folds: config.folds, seed: config.seed,
+            for split in SpeakerSplit.kFold(utterances, folds: config.folds, seed: config.effectiveSplitSeed,
                                             validationFraction: config.validationFraction) {
                 let fold = split.fold ?? splits.count
                 let (train, validation, test) = (indices(split.train), indices(split.validation), indices(split.test))
@@ -98,7 +98,7 @@ public struct TrainingRun {
         }
 
         // The final model: every speaker trains except a stratified validation group.
-        let split = SpeakerSplit.stratified(utterances, seed: config.seed, validationFraction: config.validationFraction, testFraction: 0)
+        let split = SpeakerSplit.stratified(utterances, seed: config.effectiveSplitSeed, validationFraction: config.validationFraction, testFraction: 0)
         let train = indices(split.train + split.test), validation = indices(split.validation)
         let (mean, std) = store.normalization(indices: train, includeTelephone: config.telephoneProbability > 0)
         let trainer = Trainer(config: config, store: store, mean: mean, standardDeviation: std, logger: logger)
@@ -147,6 +147,7 @@ public struct TrainingRun {
                 "folds": .array(splits.map { .object(["fold": .number(Double(($0.fold ?? 0) + 1)), "test": .array($0.test.map(JSONValue.string)), "validation": .array($0.validation.map(JSONValue.string))]) }),
             ]),
             "seed": .number(Double(config.seed)),
+            "split_seed": .number(Double(config.effectiveSplitSeed)),
             "date": .string(ISO8601DateFormatter().string(from: Date())),
             "command": .string(command),
             "git_commit": gitCommit().map(JSONValue.string) ?? .null,
