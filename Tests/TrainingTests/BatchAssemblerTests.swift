@@ -62,4 +62,43 @@ import Testing
         #expect(assembler.batch(indices: [0, 1], positions: [0, 1], epoch: 3).input == batch)
         #expect(assembler.batch(indices: [0, 1], positions: [0, 1], epoch: 4).input != batch)
     }
+
+    /// With precomputed waveform copies, examples draw the original or a copy (the telephone choice,
+    /// crop and gain draws unchanged); with `copyProbability` 0 the batches are those of a store
+    /// without copies.
+    @Test func copiesAreDrawnPerExampleWithoutChangingTheOtherDraws() {
+        var config = SyntheticTask.config()
+        config.gainDecibels = 0
+        config.timeMasks = 0
+        config.frequencyMasks = 0
+        config.features = [.logMel, .pitch]
+        let rows = 9, columns = 400
+        func constant(_ value: Float) -> Matrix { Matrix(rows: rows, columns: columns, values: [Float](repeating: value, count: rows * columns)) }
+        let utterances = (0..<64).map { _ in
+            Utterance(path: "x.wav", corpus: "synthetic", originalLabel: "low", mappedLabel: "low", speaker: "s", gender: nil, durationSeconds: nil)
+        }
+        let n = utterances.count
+        let plain = FeatureStore(utterances: utterances, clean: Array(repeating: constant(0), count: n),
+                                 telephone: Array(repeating: constant(1), count: n))
+        let withCopies = FeatureStore(utterances: utterances, clean: Array(repeating: constant(0), count: n),
+                                      telephone: Array(repeating: constant(1), count: n),
+                                      copies: [.speed(0.9), .speed(1.1)],
+                                      copiesClean: [Array(repeating: constant(10), count: n), Array(repeating: constant(20), count: n)],
+                                      copiesTelephone: [Array(repeating: constant(11), count: n), Array(repeating: constant(21), count: n)])
+        let mean = [Float](repeating: 0, count: rows), std = [Float](repeating: 1, count: rows)
+        let indices = Array(0..<n)
+        config.copyProbability = 0
+        let reference = BatchAssembler(store: plain, config: config, mean: mean, standardDeviation: std).batch(indices: indices, positions: indices, epoch: 2).input
+        #expect(BatchAssembler(store: withCopies, config: config, mean: mean, standardDeviation: std).batch(indices: indices, positions: indices, epoch: 2).input == reference)
+        config.copyProbability = 2.0 / 3
+        let mixed = BatchAssembler(store: withCopies, config: config, mean: mean, standardDeviation: std).batch(indices: indices, positions: indices, epoch: 2).input
+        var seen = Set<Float>()
+        for e in 0..<n {
+            let value = mixed.example(e)[0], plainValue = reference.example(e)[0]
+            seen.insert(value)
+            // Same telephone choice as without copies: the units digit is the channel.
+            #expect(value.truncatingRemainder(dividingBy: 10) == plainValue)
+        }
+        #expect(seen.isSuperset(of: [0, 10, 20]))
+    }
 }

@@ -5,7 +5,9 @@ import NeuralNet
 /// Turns cached feature matrices into normalised, augmented, fixed-length training batches.
 ///
 /// Per example (all choices from `SeededGenerator(seed:, streams: epoch, example)`, so a batch's
-/// content does not depend on which thread builds it or on a resume): telephone or clean version,
+/// content does not depend on which thread builds it or on a resume): the original recording or,
+/// with `copyProbability`, one of the store's precomputed waveform copies (own random stream, so
+/// without copies every other draw is unchanged); telephone or clean version,
 /// a random crop of `cropFrames` (shorter clips are tiled from a random phase), a random gain in
 /// dB added to the log-mel and energy rows, normalisation `(x − mean) / std` exactly as
 /// `InputAssembler`, then SpecAugment time and frequency masks set to 0 (the normalised mean).
@@ -54,7 +56,17 @@ public struct BatchAssembler: Sendable {
         for (slot, (index, position)) in zip(indices, positions).enumerated() {
             var random = SeededGenerator(seed: config.seed, streams: 1, UInt64(epoch), UInt64(position))
             let useTelephone = !store.telephone.isEmpty && random.chance(config.telephoneProbability)
-            let source = useTelephone ? store.telephone[index] : store.clean[index]
+            var copy: Int?
+            if !store.copies.isEmpty && config.copyProbability > 0 {
+                var copyRandom = SeededGenerator(seed: config.seed, streams: 4, UInt64(epoch), UInt64(position))
+                if copyRandom.chance(config.copyProbability) { copy = copyRandom.uniform(below: store.copies.count) }
+            }
+            let source = switch (copy, useTelephone) {
+            case (nil, false): store.clean[index]
+            case (nil, true): store.telephone[index]
+            case (let c?, false): store.copiesClean[c][index]
+            case (let c?, true): store.copiesTelephone[c][index]
+            }
             let frames = source.columns
             let offset = frames > width ? random.uniform(below: frames - width + 1) : random.uniform(below: frames)
             let gain = config.gainDecibels > 0 ? Float(random.uniform(in: -Double(config.gainDecibels)...Double(config.gainDecibels))) : 0

@@ -11,24 +11,45 @@ import Synchronization
 /// (decode → resample to the model rate → `RecordingCleanup` → [telephone channel] → assemble), on all cores, and shared by every fold and epoch.
 /// Training-time augmentation then works on these matrices (crop, gain, SpecAugment), which keeps the
 /// per-batch data work far below the maths.
+///
+/// Waveform-level augmentations (speed perturbation, pitch shift) cannot be applied to feature
+/// matrices, and recomputing features every epoch would cost far more than the maths; instead a
+/// fixed set of `AudioCopy` versions of every file is computed here once (Kaldi-style precomputed
+/// speed perturbation), clean and through the telephone channel, and the `BatchAssembler` picks the
+/// original or one of the copies per example and epoch. Only the originals are ever evaluated or used
+/// for normalisation statistics.
 public final class FeatureStore: Sendable {
     public let utterances: [Utterance]
     public let clean: [Matrix]
     /// Same order as `clean`; empty when the telephone channel was not requested.
     public let telephone: [Matrix]
+    /// The augmented copies that were computed, in the order of `copiesClean` / `copiesTelephone`.
+    public let copies: [AudioCopy]
+    /// `copiesClean[c][i]`: utterance `i` through `copies[c]`, clean.
+    public let copiesClean: [[Matrix]]
+    /// `copiesTelephone[c][i]`: the same through the telephone channel; empty when it was not requested.
+    public let copiesTelephone: [[Matrix]]
 
-    public init(utterances: [Utterance], clean: [Matrix], telephone: [Matrix]) {
+    public init(utterances: [Utterance], clean: [Matrix], telephone: [Matrix],
+                copies: [AudioCopy] = [], copiesClean: [[Matrix]] = [], copiesTelephone: [[Matrix]] = []) {
+        precondition(copiesClean.count == copies.count, "one clean matrix list per copy")
+        precondition(copiesTelephone.isEmpty || copiesTelephone.count == copies.count, "one telephone matrix list per copy")
         self.utterances = utterances
         self.clean = clean
         self.telephone = telephone
+        self.copies = copies
+        self.copiesClean = copiesClean
+        self.copiesTelephone = copiesTelephone
     }
 
     /// Computes the inputs of `utterances` with `threads` workers, each with its own extractor.
     public static func compute(_ utterances: [Utterance], featureConfig: FeatureConfig, input: ModelInputSpec,
-                               cleanup: RecordingCleanup?, telephone: Bool, threads: Int, logger: Logger) throws -> FeatureStore {
+                               cleanup: RecordingCleanup?, telephone: Bool, copies: [AudioCopy] = [], threads: Int,
+                               logger: Logger) throws -> FeatureStore {
         let clock = ContinuousClock()
         let start = clock.now
-        let results = Mutex<[Int: (Matrix, Matrix?)]>([:])
+        // Per utterance: the original, then each copy in order; (clean, telephone?) each.
+        let results = Mutex<[Int: [(Matrix, Matrix?)]]>([:])
         let failure = Mutex<(any Error)?>(nil)
         let workers = max(1, threads)
         var unnormalised = input
@@ -45,13 +66,19 @@ public final class FeatureStore: Sendable {
                     if failure.withLock({ $0 != nil }) { return }
                     var samples = try loadSamples(utterances[index].path, sampleRate: featureConfig.sampleRate)
                     if let cleanup { samples = cleanup.apply(samples, sampleRate: featureConfig.sampleRate, seed: UInt64(index)) }
-                    let cleanInput = InputAssembler.assemble(samples, extractor: extractor, spec: spec, normalize: false)
-                    var telephoneInput: Matrix?
-                    if telephone {
-                        let narrow = channel.apply(samples)
-                        telephoneInput = InputAssembler.assemble(narrow, extractor: extractor, spec: spec, normalize: false)
+                    var versions: [(Matrix, Matrix?)] = []
+                    let versionList: [AudioCopy?] = [nil] + copies.map { $0 }
+                    for version in versionList {
+                        let audio = version.map { $0.apply(samples, sampleRate: featureConfig.sampleRate) } ?? samples
+                        let cleanInput = InputAssembler.assemble(audio, extractor: extractor, spec: spec, normalize: false)
+                        var telephoneInput: Matrix?
+                        if telephone {
+                            let narrow = channel.apply(audio)
+                            telephoneInput = InputAssembler.assemble(narrow, extractor: extractor, spec: spec, normalize: false)
+                        }
+                        versions.append((cleanInput, telephoneInput))
                     }
-                    results.withLock { $0[index] = (cleanInput, telephoneInput) }
+                    results.withLock { $0[index] = versions }
                 }
             } catch {
                 failure.withLock { $0 = error }
@@ -59,10 +86,14 @@ public final class FeatureStore: Sendable {
         }
         if let error = failure.withLock({ $0 }) { throw error }
         let all = results.withLock { $0 }
-        let clean = (0..<utterances.count).map { all[$0]!.0 }
-        let narrow = telephone ? (0..<utterances.count).map { all[$0]!.1! } : []
-        logger.info("features of \(utterances.count) files\(telephone ? " (clean + telephone)" : "") in \(clock.now - start)")
-        return FeatureStore(utterances: utterances, clean: clean, telephone: narrow)
+        let clean = (0..<utterances.count).map { all[$0]![0].0 }
+        let narrow = telephone ? (0..<utterances.count).map { all[$0]![0].1! } : []
+        let copiesClean = copies.indices.map { c in (0..<utterances.count).map { all[$0]![c + 1].0 } }
+        let copiesTelephone = telephone ? copies.indices.map { c in (0..<utterances.count).map { all[$0]![c + 1].1! } } : []
+        let copyNote = copies.isEmpty ? "" : ", plus \(copies.count) augmented copies (\(copies.map(\.description).joined(separator: ", ")))"
+        logger.info("features of \(utterances.count) files\(telephone ? " (clean + telephone)" : "")\(copyNote) in \(clock.now - start)")
+        return FeatureStore(utterances: utterances, clean: clean, telephone: narrow,
+                            copies: copies, copiesClean: copiesClean, copiesTelephone: copiesTelephone)
     }
 
     /// Decodes a file and returns its mono mix at `sampleRate`.
@@ -93,6 +124,29 @@ public final class FeatureStore: Sendable {
         let mean = sum.map { $0 / max(count, 1) }
         let std = zip(squares, mean).map { (max($0 / max(count, 1) - $1 * $1, 0)).squareRoot() }
         return (mean.map(Float.init), std.map { Float(max($0, 1e-3)) })
+    }
+}
+
+/// A waveform-level augmentation applied once to every file when the feature cache is built.
+public enum AudioCopy: Sendable, Equatable, CustomStringConvertible {
+    /// `SpeedPerturbation` by this factor (tempo and pitch together; length × 1/factor).
+    case speed(Double)
+    /// `PitchShift` by this many semitones (duration kept).
+    case pitch(semitones: Double)
+
+    /// The copy of `samples` (at `sampleRate`).
+    public func apply(_ samples: [Float], sampleRate: Int) -> [Float] {
+        switch self {
+        case .speed(let factor): SpeedPerturbation.apply(samples, factor: factor, sampleRate: sampleRate)
+        case .pitch(let semitones): PitchShift.apply(samples, semitones: semitones, sampleRate: sampleRate)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .speed(let factor): "speed \(factor)"
+        case .pitch(let semitones): "pitch \(semitones > 0 ? "+" : "")\(semitones) st"
+        }
     }
 }
 

@@ -82,8 +82,23 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var earlyStoppingPatience = 12
     /// Seed of every random choice: splits, initialisation, shuffling, augmentation, dropout.
     public var seed: UInt64 = 20_260_101
+    /// Seed of the speaker splits only (k-fold and the final model's validation group); null = `seed`.
+    /// Setting it keeps the folds fixed while `seed` varies initialisation, shuffling, augmentation
+    /// and dropout (to measure training noise on identical splits).
+    public var splitSeed: UInt64?
+    /// The seed the speaker splits use.
+    public var effectiveSplitSeed: UInt64 { splitSeed ?? seed }
 
     // MARK: Augmentation (on cached features, per example and epoch)
+
+    /// Speed-perturbation copies: one extra version of every file per factor (e.g. `[0.9, 1.1]`,
+    /// Kaldi's), computed once with the feature cache (`FeatureStore`, `AudioCopy`).
+    public var speedCopies: [Double] = []
+    /// Pitch-shift copies: one extra version of every file per shift, semitones (duration kept).
+    public var pitchCopies: [Double] = []
+    /// Probability that an example uses one of the copies (chosen uniformly) instead of the original
+    /// recording; with `n` copies, `n / (n + 1)` makes original and copies equally likely.
+    public var copyProbability = 0.0
 
     /// Probability of training on the telephone-channel version of a file instead of the clean one.
     public var telephoneProbability = 0.5
@@ -133,6 +148,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         ]
     }
 
+    /// The waveform copies the feature cache computes (speed copies, then pitch copies).
+    public var audioCopies: [AudioCopy] {
+        speedCopies.map { AudioCopy.speed($0) } + pitchCopies.map { AudioCopy.pitch(semitones: $0) }
+    }
+
     /// The model's input description without normalisation statistics.
     public var inputSpec: ModelInputSpec {
         ModelInputSpec(features: features, layout: layout, windowSeconds: windowSeconds)
@@ -162,7 +182,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case learningRate = "learning_rate", minimumLearningRate = "minimum_learning_rate", schedule
         case warmupEpochs = "warmup_epochs", stepEpochs = "step_epochs", stepGamma = "step_gamma"
         case weightDecay = "weight_decay", labelSmoothing = "label_smoothing", classWeighting = "class_weighting"
-        case gradientClipNorm = "gradient_clip_norm", earlyStoppingPatience = "early_stopping_patience", seed
+        case gradientClipNorm = "gradient_clip_norm", earlyStoppingPatience = "early_stopping_patience", seed, splitSeed = "split_seed"
+        case speedCopies = "speed_copies", pitchCopies = "pitch_copies", copyProbability = "copy_probability"
         case telephoneProbability = "telephone_probability", gainDecibels = "gain_db", timeMasks = "time_masks"
         case maximumTimeMaskFrames = "max_time_mask_frames", frequencyMasks = "frequency_masks"
         case maximumFrequencyMaskBands = "max_frequency_mask_bands", folds, validationFraction = "validation_fraction"
@@ -199,6 +220,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         gradientClipNorm = try value(.gradientClipNorm, gradientClipNorm)
         earlyStoppingPatience = try value(.earlyStoppingPatience, earlyStoppingPatience)
         seed = try value(.seed, seed)
+        splitSeed = try c.decodeIfPresent(UInt64.self, forKey: .splitSeed)
+        speedCopies = try value(.speedCopies, speedCopies)
+        pitchCopies = try value(.pitchCopies, pitchCopies)
+        copyProbability = try value(.copyProbability, copyProbability)
         telephoneProbability = try value(.telephoneProbability, telephoneProbability)
         gainDecibels = try value(.gainDecibels, gainDecibels)
         timeMasks = try value(.timeMasks, timeMasks)
@@ -219,6 +244,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard learningRate > 0, minimumLearningRate >= 0 else { throw fail("learning rates must be positive") }
         guard windowSeconds > 0, cropSeconds > 0 else { throw fail("window_seconds and crop_seconds must be positive") }
         guard (0...1).contains(telephoneProbability) else { throw fail("telephone_probability must be in [0, 1]") }
+        guard (0...1).contains(copyProbability) else { throw fail("copy_probability must be in [0, 1]") }
+        guard speedCopies.allSatisfy({ $0 > 0.5 && $0 < 2 }) else { throw fail("speed_copies must each be in (0.5, 2)") }
+        guard pitchCopies.allSatisfy({ abs($0) <= 12 }) else { throw fail("pitch_copies must each be within ±12 semitones") }
         guard labelSmoothing >= 0, labelSmoothing < 1 else { throw fail("label_smoothing must be in [0, 1)") }
         guard folds == 0 || folds >= 2 else { throw fail("folds must be 0 or at least 2") }
         guard labelMap.validationErrors().isEmpty else { throw fail("label_map: \(labelMap.validationErrors())") }

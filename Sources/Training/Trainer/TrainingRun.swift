@@ -45,7 +45,8 @@ public struct TrainingRun {
         let cleanup = config.trimSilenceDecibels > 0 || config.ditherDecibels != nil
             ? RecordingCleanup(trimDecibels: config.trimSilenceDecibels, ditherDecibels: config.ditherDecibels) : nil
         let store = try FeatureStore.compute(utterances, featureConfig: config.featureConfig, input: config.inputSpec, cleanup: cleanup,
-                                             telephone: config.telephoneProbability > 0, threads: config.featureThreads,
+                                             telephone: config.telephoneProbability > 0,
+                                             copies: config.copyProbability > 0 ? config.audioCopies : [], threads: config.featureThreads,
                                              logger: logger)
         let indexBySpeaker = Dictionary(grouping: utterances.indices, by: { utterances[$0].speaker })
         func indices(_ speakers: [String]) -> [Int] { speakers.flatMap { indexBySpeaker[$0] ?? [] }.sorted() }
@@ -59,7 +60,7 @@ public struct TrainingRun {
         var temperatures: [Double] = []
         var pooled: [String: (truth: [Int], probabilities: [[Float]])] = [:]
         if config.folds >= 2 {
-            for split in SpeakerSplit.kFold(utterances, folds: config.folds, seed: config.seed,
+            for split in SpeakerSplit.kFold(utterances, folds: config.folds, seed: config.effectiveSplitSeed,
                                             validationFraction: config.validationFraction) {
                 let fold = split.fold ?? splits.count
                 let (train, validation, test) = (indices(split.train), indices(split.validation), indices(split.test))
@@ -97,7 +98,7 @@ public struct TrainingRun {
         }
 
         // The final model: every speaker trains except a stratified validation group.
-        let split = SpeakerSplit.stratified(utterances, seed: config.seed, validationFraction: config.validationFraction, testFraction: 0)
+        let split = SpeakerSplit.stratified(utterances, seed: config.effectiveSplitSeed, validationFraction: config.validationFraction, testFraction: 0)
         let train = indices(split.train + split.test), validation = indices(split.validation)
         let (mean, std) = store.normalization(indices: train, includeTelephone: config.telephoneProbability > 0)
         let trainer = Trainer(config: config, store: store, mean: mean, standardDeviation: std, logger: logger)
@@ -146,11 +147,12 @@ public struct TrainingRun {
                 "folds": .array(splits.map { .object(["fold": .number(Double(($0.fold ?? 0) + 1)), "test": .array($0.test.map(JSONValue.string)), "validation": .array($0.validation.map(JSONValue.string))]) }),
             ]),
             "seed": .number(Double(config.seed)),
+            "split_seed": .number(Double(config.effectiveSplitSeed)),
             "date": .string(ISO8601DateFormatter().string(from: Date())),
             "command": .string(command),
             "git_commit": gitCommit().map(JSONValue.string) ?? .null,
             "preprocessing": .string("leading/trailing silence more than \(config.trimSilenceDecibels) dB below the loudest 10 ms frame trimmed (0.15 s margin), white dither at \(config.ditherDecibels.map { "\($0)" } ?? "no") dBFS (RAVDESS carries digital silence)"),
-            "augmentation": .string("telephone channel (8 kHz, 300-3400 Hz band-pass, G.711 mu-law, back to 16 kHz) with p=\(config.telephoneProbability), random crop/tiling to \(config.cropSeconds) s, gain ±\(config.gainDecibels) dB, SpecAugment \(config.timeMasks)×≤\(config.maximumTimeMaskFrames) frames, \(config.frequencyMasks)×≤\(config.maximumFrequencyMaskBands) mel bands"),
+            "augmentation": .string("\(config.copyProbability > 0 && !config.audioCopies.isEmpty ? "precomputed waveform copies (\(config.audioCopies.map(\.description).joined(separator: ", "))) used with p=\(config.copyProbability), " : "")telephone channel (8 kHz, 300-3400 Hz band-pass, G.711 mu-law, back to 16 kHz) with p=\(config.telephoneProbability), random crop/tiling to \(config.cropSeconds) s, gain ±\(config.gainDecibels) dB, SpecAugment \(config.timeMasks)×≤\(config.maximumTimeMaskFrames) frames, \(config.frequencyMasks)×≤\(config.maximumFrequencyMaskBands) mel bands"),
             "licence": .string("trained on RAVDESS (CC BY-NC-SA 4.0) and EMO-DB (research use): non-commercial use only"),
         ]
 
