@@ -165,8 +165,11 @@ extension InferenceSession {
         var finished = false
         // One thread: every window scored here as soon as its samples are in. Several: windows flow
         // through a bounded queue to `parallelism` scoring threads while this thread decodes on.
-        let pipeline = options.parallelism > 1
-            ? ScoringPipeline(session: self, workers: options.parallelism, energy: energy, thresholds: thresholds,
+        // (Never more threads than jobs: a short clip's single window is scored right here, without
+        // handing it to another thread.)
+        let workers = min(options.parallelism, windows.count * channels)
+        let pipeline = workers > 1
+            ? ScoringPipeline(session: self, workers: workers, energy: energy, thresholds: thresholds,
                               options: options, clock: clock)
             : nil
         var serialResults: [ScoredWindow] = []
