@@ -6,11 +6,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 #endif
 
 /// A loaded, immutable network: the architecture, its parameters as loaded, and the executable layer
