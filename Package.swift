@@ -11,6 +11,14 @@
 //   CMalloc (glibc's mallopt) -> SERServer.
 import PackageDescription
 
+/// `-target-cpu skylake-avx512` (AVX-512 F/CD/BW/DQ/VL, as OpenBLAS's SkylakeX kernel) for the
+/// micro-kernel module on x86-64 hosts; elsewhere it is plain Swift that is never called.
+#if arch(x86_64)
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512", "-O"])]
+#else
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-O"])]
+#endif
+
 let package = Package(
     name: "SpeechEmotion",
     platforms: [.macOS(.v15)],
@@ -33,7 +41,10 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
 
         // MARK: Numerics and audio
-        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CFFTW"]),
+        .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "CFFTW", "GEMMMicroKernel"]),
+        // The AVX-512 micro-kernel of `gemm`'s row-indexed form: the only code compiled for AVX-512, and
+        // optimised in debug builds too (the tests run it); LinearAlgebra calls it only on CPUs with it.
+        .target(name: "GEMMMicroKernel", swiftSettings: avx512Settings),
         .target(name: "AudioDecoding", dependencies: ["CSndFile", "CSoxr"]),
 
         // MARK: HTTP transport (knows nothing about emotions)

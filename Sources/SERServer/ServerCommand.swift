@@ -158,7 +158,8 @@ struct ServerCommand: ParsableCommand {
         let modelsDirectory = models ?? Setting.environment("SER_MODELS") ?? "Models"
         let defaultModelName = defaultModel ?? Setting.environment("SER_DEFAULT_MODEL")
 
-        logger.info("starting", metadata: ["version": "\(ServiceApplication.version)", "blas_kernel": "\(BLAS.coreName)"])
+        logger.info("starting", metadata: ["version": "\(ServiceApplication.version)", "blas_kernel": "\(BLAS.coreName)",
+                                         "conv_gemm_kernel": "\(RowIndexedGEMM.kernelName)"])
 
         // Block the signals we handle before any thread starts, so every thread inherits the mask and
         // they are delivered only to sigwait below.

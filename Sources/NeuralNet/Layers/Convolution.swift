@@ -9,7 +9,8 @@ import LinearAlgebra
 /// full-resolution conv output (50 MB for the first layer of a 60 s input) never goes to memory.
 ///
 /// 1-D convolutions run as 2-D ones over `[C, 1, T]` with a `1 × k` kernel: PyTorch's `[O, C, k]` weight
-/// has the same memory as `[O, C, 1, k]`.
+/// has the same memory as `[O, C, 1, k]`. On CPUs with AVX-512, a convolution with stride 1 skips
+/// im2col and goes through `gemm`'s row-indexed form instead (`RowIndexedConvolution`).
 struct ConvolutionKernel: LayerKernel {
     let oneDimensional: Bool
     let outChannels: Int
@@ -24,6 +25,8 @@ struct ConvolutionKernel: LayerKernel {
     let activation: Activation?
     /// Pooling applied after the activation, or nil.
     let pool: FusedPooling?
+    /// The im2col-free path, where it applies (see `RowIndexedConvolution.applies`).
+    let rowIndexed: RowIndexedConvolution?
 
     /// A pooling layer with stride = kernel and no padding, fused into the preceding convolution.
     struct FusedPooling: Sendable {
@@ -32,8 +35,9 @@ struct ConvolutionKernel: LayerKernel {
         let width: Int
     }
 
+    /// - Parameter allowRowIndexed: false keeps the layer on im2col + `cblas_sgemm` (tests compare the two).
     init(spec: ConvolutionSpec, oneDimensional: Bool, weights: [Float], bias: [Float]?, activation: Activation?,
-         pool: FusedPooling? = nil) {
+         pool: FusedPooling? = nil, allowRowIndexed: Bool = true) {
         self.pool = pool
         self.oneDimensional = oneDimensional
         outChannels = spec.outChannels
@@ -45,6 +49,10 @@ struct ConvolutionKernel: LayerKernel {
         self.weights = weights
         self.bias = bias
         self.activation = activation
+        rowIndexed = allowRowIndexed && RowIndexedConvolution.applies(stride: stride, pool: pool)
+            ? RowIndexedConvolution(weights: weights, outChannels: outChannels, kernel: kernel, dilation: dilation,
+                                    padding: padding, pool: pool)
+            : nil
     }
 
     func geometry(_ input: ActivationShape) -> ConvolutionGeometry {
@@ -79,6 +87,7 @@ struct ConvolutionKernel: LayerKernel {
 
     func scratchCount(_ input: ActivationShape, tiling: ConvolutionTiling) -> Int {
         let g = geometry(input)
+        if let rowIndexed { return rowIndexed.scratchCount }
         if let pool {
             let tile = pooledTile(g, pool, tiling: tiling)
             return (g.patchSize + outChannels) * tile.rows * tile.columns
@@ -101,6 +110,12 @@ struct ConvolutionKernel: LayerKernel {
         let k = g.patchSize
         let n = g.outputHeight * g.outputWidth
         weights.withUnsafeBufferPointer { w in withOptionalPointer(bias) { biasPointer in
+            if let rowIndexed {
+                rowIndexed.forward(input, height: g.height, width: g.width, outputHeight: g.outputHeight,
+                                   outputWidth: g.outputWidth, output: output, scratch: scratch, bias: biasPointer,
+                                   activation: activation, pool: pool)
+                return
+            }
             if let pool {
                 forwardPooled(input, g, pool, weights: w.baseAddress!, bias: biasPointer, output: output,
                               scratch: scratch, tiling: tiling)

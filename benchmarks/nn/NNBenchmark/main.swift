@@ -158,6 +158,9 @@ func option(_ name: String) -> [String] {
 
 do {
     switch arguments.first {
+    case "gemm" where arguments.count == 4:
+        let (m, n, k) = (Int(arguments[1])!, Int(arguments[2])!, Int(arguments[3])!)
+        print(m, n, k, gemmGFLOPs(m: m, n: n, k: k))
     case "make-model" where arguments.count == 2:
         try makeModel(path: arguments[1])
     case "infer" where arguments.count == 4:
@@ -169,7 +172,7 @@ do {
         try bench(model: arguments[1], times: times.isEmpty ? [300, 6000] : times, repeat: repeatCount,
                   tiling: ConvolutionTiling(tileBytes: tileBytes))
     default:
-        fail("usage: NNBenchmark make-model OUT | infer MODEL IN OUT | bench MODEL [--times T...] [--repeat N] [--tile-bytes B]")
+        fail("usage: NNBenchmark make-model OUT | infer MODEL IN OUT | bench MODEL [--times T...] [--repeat N] [--tile-bytes B] | gemm M N K")
     }
 } catch {
     fail("\(error)")
