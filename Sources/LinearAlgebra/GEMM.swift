@@ -11,7 +11,9 @@ public enum Transpose: Sendable {
 ///
 /// This is the package's one hot function: every heavy product (mel filterbank, DCT, conv layers
 /// through im2col, dense and recurrent layers, and their gradients in training) goes through it, so
-/// it is the one place to profile and the only caller of `cblas_sgemm`.
+/// it is the one place to profile and the only caller of `cblas_sgemm`. Its second form,
+/// `gemm(block:k:b:rowOffsets:columns:tile:ldc:)` (RowIndexedGEMM.swift), takes B by row addresses
+/// and runs our own AVX-512 micro-kernel: inference convolutions use it where the CPU has AVX-512.
 ///
 /// - Parameters:
 ///   - transA, transB: whether A / B are read transposed.
