@@ -116,7 +116,7 @@ func gemmGFLOPs(m: Int, n: Int, k: Int) -> Double {
 func bench(model: String, times: [Int], repeat count: Int, tiling: ConvolutionTiling) throws {
     let network = try Network(contentsOfFile: model)
     var report: [String: Any] = ["blas_core": BLAS.coreName, "blas_config": BLAS.configuration,
-                                 "tile_bytes": tiling.tileBytes]
+                                 "tile_bytes": tiling.tileBytes, "conv_gemm_kernel": RowIndexedGEMM.kernelName]
     var gemmResults: [[String: Any]] = []
     var peak = 0.0
     for (m, n, k) in [(512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048)] {
