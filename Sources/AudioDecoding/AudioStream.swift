@@ -69,6 +69,17 @@ public final class AudioStream {
     /// The source's declared frame count (0 when unknown); never trusted for allocation.
     public var declaredFrames: Int { max(0, Int(clamping: info.frames)) }
 
+    /// Samples per channel this stream will deliver, as the header promises: the declared frames (or
+    /// their resampled count, `round(frames · outputRate / sourceRate)`, which is what the resampler
+    /// delivers), or nil when the container does not declare an exact length (MP3) or declares none.
+    /// A promise, not a fact: a stream that ends early throws `.truncated` in `next()`, and a caller
+    /// that plans by it must still compare it with what was delivered.
+    public var expectedOutputFrames: Int? {
+        guard SoundFileFormat.declaresExactLength(info.format), declaredFrames > 0 else { return nil }
+        if resamplers.isEmpty { return declaredFrames }
+        return Resampler(from: source.sampleRate, to: outputRate).outputCount(forInputCount: declaredFrames)
+    }
+
     /// The next block of per-channel samples at `outputRate` (may be empty while a resampler fills),
     /// or nil after the last one. At the end it checks truncation and the minimum duration.
     public func next() throws(AudioDecodingError) -> [[Float]]? {

@@ -114,23 +114,34 @@ extension InferenceSession {
     ///    `windowSeconds`; a window with enough speech (loud frames seeded by periodic ones, against the
     ///    channel's whole-recording threshold) gets calibrated probabilities; a segment's estimate is
     ///    the speech-weighted mean of its windows, a channel's that of its segments.
+    ///
+    /// Without voice activity detection the energy pass would only measure the length; when the
+    /// source declares it (`expectedSampleCount`: a WAV or FLAC header, samples in memory) that pass is
+    /// skipped, and if the window pass then delivers another length the analysis starts over with
+    /// both passes, so the result is always the two-pass one.
     public func analyse(_ source: some SampleBlockSource, options: AnalysisOptions) throws(AnalysisError) -> SourceAnalysis {
         let clock = ContinuousClock()
-        let config = extractor.config
-        let rate = Double(config.sampleRate)
         let channels = source.channelCount
-        var decodeTime = Duration.zero, featureTime = Duration.zero, inferenceTime = Duration.zero
+        var times = Timings()
+        if !options.voiceActivityDetection, let expected = source.expectedSampleCount, expected > 0 {
+            let silent = [[Float]](repeating: [], count: channels)
+            if let analysis = try windowPass(try source.makeReader(), sampleCount: expected, exactLength: true,
+                                             energy: silent, thresholds: [Double](repeating: 0, count: channels),
+                                             options: options, clock: clock, times: &times) {
+                return analysis
+            }
+        }
 
         // Pass 1: length and energy. Short audio is also kept, so pass 2 need not decode it again;
         // past `retainedSamplesLimit` per channel the copy is dropped and pass 2 re-reads the source.
-        var energies = [StreamingFrameEnergy](repeating: StreamingFrameEnergy(config: config), count: channels)
+        var energies = [StreamingFrameEnergy](repeating: StreamingFrameEnergy(config: extractor.config), count: channels)
         var retained: [[Float]]? = [[Float]](repeating: [], count: channels)
-        var reader = try source.makeReader()
+        let reader = try source.makeReader()
         while true {
             let t0 = clock.now
-            guard let block = try reader.next() else { decodeTime += clock.now - t0; break }
+            guard let block = try reader.next() else { times.decode += clock.now - t0; break }
             let t1 = clock.now
-            decodeTime += t1 - t0
+            times.decode += t1 - t0
             for c in 0..<channels { energies[c].append(block[c]) }
             if retained != nil {
                 if retained![0].count + block[0].count <= options.retainedSamplesLimit {
@@ -139,11 +150,36 @@ extension InferenceSession {
                     retained = nil
                 }
             }
-            featureTime += clock.now - t1
+            times.features += clock.now - t1
         }
         let sampleCount = energies[0].sampleCount
         let energy = (0..<channels).map { energies[$0].finish() }
         let thresholds = energy.map { extractor.voiceActivityThreshold(energyDecibels: $0) }
+        let secondReader: any SampleBlockReader
+        if let retained {
+            secondReader = try InMemorySamples(channels: retained).makeReader()
+        } else {
+            secondReader = try source.makeReader()
+        }
+        // An exact length was measured, so the window pass always completes.
+        return try windowPass(secondReader, sampleCount: sampleCount, exactLength: false, energy: energy, thresholds: thresholds,
+                              options: options, clock: clock, times: &times)!
+    }
+
+    /// Seconds spent so far, summed over threads.
+    struct Timings {
+        var decode = Duration.zero, features = Duration.zero, inference = Duration.zero
+    }
+
+    /// Pass 2: reads `reader` to the end and scores every window of the timeline planned for
+    /// `sampleCount` samples per channel. With `exactLength` (a length the source promised, not one
+    /// pass 1 measured) it returns nil, having scored nothing more, if the reader delivers another
+    /// number of samples.
+    private func windowPass(_ reader: any SampleBlockReader, sampleCount: Int, exactLength: Bool, energy: [[Float]],
+                            thresholds: [Double], options: AnalysisOptions, clock: ContinuousClock,
+                            times: inout Timings) throws(AnalysisError) -> SourceAnalysis? {
+        let rate = Double(extractor.config.sampleRate)
+        let channels = energy.count
 
         // The plan: every window of every segment, processed in order of their ends.
         let duration = Double(sampleCount) / rate
@@ -153,15 +189,9 @@ extension InferenceSession {
         var minimumStartFrom = [Int](repeating: Int.max, count: windows.count + 1)
         for i in stride(from: windows.count - 1, through: 0, by: -1) { minimumStartFrom[i] = min(windows[i].analysisLower, minimumStartFrom[i + 1]) }
 
-        // Pass 2: the windows.
         var estimates = [[[EmotionEstimate]]](repeating: [[EmotionEstimate]](repeating: [], count: bounds.count), count: channels)
         var buffers = [[Float]](repeating: [], count: channels)
         var bufferStart = 0, received = 0, nextWindow = 0
-        if let retained {
-            reader = try InMemorySamples(channels: retained).makeReader()
-        } else {
-            reader = try source.makeReader()
-        }
         var finished = false
         // One thread: every window scored here as soon as its samples are in. Several: windows flow
         // through a bounded queue to `parallelism` scoring threads while this thread decodes on.
@@ -177,12 +207,14 @@ extension InferenceSession {
             while !finished {
                 let t0 = clock.now
                 let block = try reader.next()
-                decodeTime += clock.now - t0
+                times.decode += clock.now - t0
                 if let block {
                     for c in 0..<channels { buffers[c] += block[c] }
                     received += block[0].count
+                    if exactLength && received > sampleCount { break }  // longer than promised
                 } else {
                     finished = true
+                    if exactLength && received != sampleCount { break }  // shorter than promised
                 }
                 // Every window (of every channel) whose samples have all arrived (each job holds its own
                 // copy of its samples).
@@ -195,8 +227,8 @@ extension InferenceSession {
                             try pipeline.submit(job)
                         } else {
                             let estimate = try scoreWindow(job.samples, window: window, energy: energy[c], threshold: thresholds[c],
-                                                           options: options, clock: clock, featureTime: &featureTime,
-                                                           inferenceTime: &inferenceTime)
+                                                           options: options, clock: clock, featureTime: &times.features,
+                                                           inferenceTime: &times.inference)
                             serialResults.append(ScoredWindow(channel: c, segment: window.segment, estimate: estimate))
                         }
                     }
@@ -217,12 +249,13 @@ extension InferenceSession {
         let results: [ScoredWindow]
         if let pipeline {
             let scored = try pipeline.finish()
-            featureTime += scored.featureTime
-            inferenceTime += scored.inferenceTime
+            times.features += scored.featureTime
+            times.inference += scored.inferenceTime
             results = scored.results
         } else {
             results = serialResults
         }
+        if exactLength && received != sampleCount { return nil }
         // In submission order, so the speech-weighted means add up in the same order on any thread count.
         for result in results {
             if let estimate = result.estimate { estimates[result.channel][result.segment].append(estimate) }
@@ -234,8 +267,8 @@ extension InferenceSession {
             }
             return ChannelAnalysis(overall: .combine(segments.map(\.estimate)), segments: segments)
         }
-        return SourceAnalysis(channels: analyses, sampleCount: sampleCount, decodeSeconds: decodeTime / .seconds(1),
-                              featureSeconds: featureTime / .seconds(1), inferenceSeconds: inferenceTime / .seconds(1))
+        return SourceAnalysis(channels: analyses, sampleCount: sampleCount, decodeSeconds: times.decode / .seconds(1),
+                              featureSeconds: times.features / .seconds(1), inferenceSeconds: times.inference / .seconds(1))
     }
 
     /// One window of one segment: the stretch whose speech counts (`lower..<upper`) and the stretch the

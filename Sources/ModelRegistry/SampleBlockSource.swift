@@ -17,6 +17,12 @@ public protocol SampleBlockSource {
     var channelCount: Int { get }
     /// A new pass from the beginning.
     func makeReader() throws(AnalysisError) -> any SampleBlockReader
+    /// Samples per channel a pass will deliver, when known before reading (nil: only a pass tells).
+    var expectedSampleCount: Int? { get }
+}
+
+extension SampleBlockSource {
+    public var expectedSampleCount: Int? { nil }
 }
 
 /// One pass over a `SampleBlockSource`.
@@ -37,6 +43,7 @@ public struct InMemorySamples: SampleBlockSource {
     }
 
     public var channelCount: Int { channels.count }
+    public var expectedSampleCount: Int? { channels[0].count }
 
     public func makeReader() throws(AnalysisError) -> any SampleBlockReader { Reader(source: self) }
 
@@ -63,6 +70,8 @@ public struct EncodedAudioSource: SampleBlockSource {
     public let mix: Bool
     /// The source's format, read from its header when the source is made.
     public let format: AudioFormat
+    /// Samples per channel at `sampleRate` as the header declares them (see `AudioStream.expectedOutputFrames`).
+    public let expectedSampleCount: Int?
 
     /// Opens the header once to validate it and learn the format (fails fast on bad input).
     public init(bytes: [UInt8], decoder: AudioDecoder, sampleRate: Int, mix: Bool) throws(AudioDecodingError) {
@@ -70,7 +79,9 @@ public struct EncodedAudioSource: SampleBlockSource {
         self.decoder = decoder
         self.sampleRate = sampleRate
         self.mix = mix
-        self.format = try decoder.stream(bytes, resamplingTo: sampleRate).source
+        let stream = try decoder.stream(bytes, resamplingTo: sampleRate)
+        self.format = stream.source
+        self.expectedSampleCount = stream.expectedOutputFrames
     }
 
     public var channelCount: Int { mix ? 1 : format.channelCount }

@@ -97,6 +97,58 @@ struct EmotionAnalysisTests {
         if voiceActivity { #expect(sequential.channels[0].segments.map(\.speech) == [true, true, true, true, false, true]) }
     }
 
+    /// Without voice activity detection a source that declares its length (here a WAV header, 8 kHz
+    /// mu-law stereo resampled to 16 kHz, and 44.1 kHz mono past the retained-samples limit) is read
+    /// once, and the analysis equals the two-pass one of the same source with the length hidden.
+    @Test(arguments: [(8000, 2, true, 1), (44100, 1, false, 1), (44100, 1, false, 3)])
+    func aDeclaredLengthSkipsTheEnergyPass(rate: Int, channels: Int, muLaw: Bool, threads: Int) throws {
+        let model = try model()
+        let speech = speechLike(seconds: 23)
+        // The speech-like signal at `rate` (nearest sample; aliasing does not matter here), quieter on channel 1.
+        let frames = speech.count * rate / 16000
+        let resampled: [Float] = (0..<frames).map { speech[$0 * 16000 / rate] }
+        let signals: [[Float]] = (0..<channels).map { c in resampled.map { $0 * (c == 0 ? 1 : 0.6) } }
+        let bytes = try WAVEncoding.encode(signals, sampleRate: rate, muLaw: muLaw)
+        let source = try EncodedAudioSource(bytes: bytes, decoder: AudioDecoder(), sampleRate: 16000, mix: false)
+        #expect(source.expectedSampleCount != nil)
+        var options = AnalysisOptions(segmentSeconds: 5, voiceActivityDetection: false)
+        options.retainedSamplesLimit = 1 << 16
+        options.parallelism = threads
+        let once = Promising(base: source, promised: source.expectedSampleCount)
+        let twice = Promising(base: source, promised: nil)
+        let single = try model.withSession { try $0.analyse(once, options: options) }
+        let double = try model.withSession { try $0.analyse(twice, options: options) }
+        #expect(once.passes.value == 1 && twice.passes.value == 2)
+        #expect(single.sampleCount == double.sampleCount && single.sampleCount == source.expectedSampleCount)
+        for (a, b) in zip(single.channels, double.channels) {
+            #expect(a.overall == b.overall)
+            #expect(a.segments == b.segments)
+        }
+        // With voice activity detection the energy pass is needed (the channel's noise floor).
+        options.voiceActivityDetection = true
+        _ = try model.withSession { try $0.analyse(once, options: options) }
+        #expect(once.passes.value == 3)
+    }
+
+    /// A source whose declared length is wrong (longer or shorter than what it delivers) still gets
+    /// the two-pass result: the single pass notices and the analysis starts over.
+    @Test(arguments: [-1, 1, -7000, 50_000])
+    func aWrongDeclaredLengthFallsBackToTwoPasses(error: Int) throws {
+        let model = try model()
+        let audio = speechLike(seconds: 21)
+        let base = InMemorySamples(channels: [audio], blockSize: 4096)
+        var options = AnalysisOptions(segmentSeconds: 4, voiceActivityDetection: false)
+        options.parallelism = 2
+        options.retainedSamplesLimit = 0
+        let reference = try model.withSession { try $0.analyse(Promising(base: base, promised: nil), options: options) }
+        let lying = Promising(base: base, promised: audio.count + error)
+        let result = try model.withSession { try $0.analyse(lying, options: options) }
+        #expect(lying.passes.value == 3)  // the abandoned single pass, then both passes
+        #expect(result.sampleCount == audio.count)
+        #expect(result.channels[0].segments == reference.channels[0].segments)
+        #expect(result.channels[0].overall == reference.channels[0].overall)
+    }
+
     /// A decoding error in the second pass, while windows are being scored on other threads, is
     /// thrown to the caller (no hang, no partial result), and the model's sessions stay usable.
     @Test(arguments: [1, 2, 4])
@@ -196,4 +248,21 @@ private final class FailingSecondPass: SampleBlockSource, @unchecked Sendable {
             return [Array(samples[start..<min(samples.count, start + 5000)])]
         }
     }
+}
+
+/// `base` with `promised` as its declared length (nil: none), counting the passes made over it.
+private struct Promising<Base: SampleBlockSource>: SampleBlockSource {
+    let base: Base
+    let promised: Int?
+    let passes = Counter()
+    var channelCount: Int { base.channelCount }
+    var expectedSampleCount: Int? { promised }
+    func makeReader() throws(AnalysisError) -> any SampleBlockReader {
+        passes.value += 1
+        return try base.makeReader()
+    }
+}
+
+private final class Counter: @unchecked Sendable {
+    var value = 0
 }
