@@ -33,6 +33,43 @@ struct ConvolutionKernel: LayerKernel {
         let kind: PoolingKernel.Kind
         let height: Int
         let width: Int
+
+        /// `row[q] = max(row[q], other[q])` (sum for average pooling), `q < count`: one more row of
+        /// the window folded into its first. The maximum is written `x > y ? x : y`, which compiles to
+        /// vector max instructions (`Swift.max`'s NaN rule does not).
+        @inline(__always)
+        func foldRow(_ row: UnsafeMutablePointer<Float>, _ other: UnsafePointer<Float>, count: Int) {
+            if kind == .max {
+                for q in 0..<count { let x = row[q], y = other[q]; row[q] = x > y ? x : y }
+            } else {
+                for q in 0..<count { row[q] += other[q] }
+            }
+        }
+
+        /// `target[x]` = max (or sum) of `source[x·width ..< (x + 1)·width]`, `x < count`: the window
+        /// columns of a folded row (average pooling divides afterwards).
+        @inline(__always)
+        func reduceColumns(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int) {
+            let isMax = kind == .max
+            if width == 1 {
+                target.update(from: source, count: count)
+            } else if width == 2 {
+                if isMax {
+                    for x in 0..<count { let a = source[2 * x], b = source[2 * x + 1]; target[x] = a > b ? a : b }
+                } else {
+                    for x in 0..<count { target[x] = source[2 * x] + source[2 * x + 1] }
+                }
+            } else {
+                for x in 0..<count {
+                    var value = source[x * width]
+                    for q in 1..<width {
+                        let next = source[x * width + q]
+                        value = isMax ? (value > next ? value : next) : value + next
+                    }
+                    target[x] = value
+                }
+            }
+        }
     }
 
     /// - Parameter allowRowIndexed: false keeps the layer on im2col + `cblas_sgemm` (tests compare the two).
@@ -176,31 +213,10 @@ struct ConvolutionKernel: LayerKernel {
                 for o in 0..<outChannels {
                     for windowRow in 0..<(rows / ph) {
                         let top = results + o * n + windowRow * ph * width  // reduced in place over the window rows
-                        for a in 1..<max(ph, 1) {
-                            let next = top + a * width
-                            if isMax {
-                                for q in 0..<width { top[q] = max(top[q], next[q]) }
-                            } else {
-                                for q in 0..<width { top[q] += next[q] }
-                            }
-                        }
+                        for a in 1..<max(ph, 1) { pool.foldRow(top, top + a * width, count: width) }
                         let target = output + (o * pooledHeight + firstRow / ph + windowRow) * pooledWidth + firstColumn / pw
                         let count = width / pw
-                        if pw == 1 {
-                            target.update(from: top, count: count)
-                        } else if pw == 2 {
-                            if isMax {
-                                for x in 0..<count { target[x] = max(top[2 * x], top[2 * x + 1]) }
-                            } else {
-                                for x in 0..<count { target[x] = top[2 * x] + top[2 * x + 1] }
-                            }
-                        } else {
-                            for x in 0..<count {
-                                var value = top[x * pw]
-                                for b in 1..<pw { value = isMax ? max(value, top[x * pw + b]) : value + top[x * pw + b] }
-                                target[x] = value
-                            }
-                        }
+                        pool.reduceColumns(top, into: target, count: count)
                         if !isMax { for x in 0..<count { target[x] *= divisor } }
                     }
                 }

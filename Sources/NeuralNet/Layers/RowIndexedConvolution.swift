@@ -132,30 +132,20 @@ struct RowIndexedConvolution: Sendable {
                                 if !epilogueAfterPooling {
                                     for r in 0..<ph { apply(activation, source + r * tileSize, count: count, bias: b) }
                                 }
-                                for r in 1..<max(ph, 1) {  // pool over the band's rows, in place into row 0
-                                    combineRows(source, source + r * tileSize, width: stride, maximum: isMax)
-                                }
                                 let target = output + (o * pooledHeight + band / ph) * pooledWidth + (t0 + start) / pw
-                                if pw == 1 {
+                                guard let pool else {
                                     target.update(from: source, count: count)
-                                } else if pw == 2 && isMax && epilogueAfterPooling && (activation == nil || activation == .relu) {
+                                    if epilogueAfterPooling { apply(activation, target, count: count, bias: b) }
+                                    continue
+                                }
+                                for r in 1..<max(ph, 1) { pool.foldRow(source, source + r * tileSize, count: stride) }  // into band row 0
+                                if pw == 2 && isMax && epilogueAfterPooling && (activation == nil || activation == .relu) {
                                     // The common case (max pooling by 2, then bias and ReLU) in one pass.
                                     maxPairsBiasReLU(source, into: target, count: pooledCount, bias: b, relu: activation != nil)
                                     continue
-                                } else if pw == 2 {
-                                    if isMax {
-                                        for x in 0..<pooledCount { target[x] = max(source[2 * x], source[2 * x + 1]) }
-                                    } else {
-                                        for x in 0..<pooledCount { target[x] = source[2 * x] + source[2 * x + 1] }
-                                    }
-                                } else {
-                                    for x in 0..<pooledCount {
-                                        var value = source[x * pw]
-                                        for q in 1..<pw { value = isMax ? max(value, source[x * pw + q]) : value + source[x * pw + q] }
-                                        target[x] = value
-                                    }
                                 }
-                                if !isMax && pool != nil { for x in 0..<pooledCount { target[x] *= divisor } }
+                                pool.reduceColumns(source, into: target, count: pooledCount)
+                                if !isMax { for x in 0..<pooledCount { target[x] *= divisor } }
                                 if epilogueAfterPooling { apply(activation, target, count: pooledCount, bias: b) }
                             }
                         }
@@ -185,18 +175,6 @@ struct RowIndexedConvolution: Sendable {
                 row.advanced(by: lower).update(from: input + (c * height + ih) * width + firstColumn + lower, count: upper - lower)
                 if upper < rowStride { row.advanced(by: upper).update(repeating: 0, count: rowStride - upper) }
             }
-        }
-    }
-
-    /// `row[q] = max(row[q], other[q])` (or `+=`) for `q < width` (a whole tile row). The maximum is
-    /// written as `x > y ? x : y`, which compiles to vector max instructions (`Swift.max`'s NaN rule
-    /// does not).
-    @inline(__always)
-    private func combineRows(_ row: UnsafeMutablePointer<Float>, _ other: UnsafePointer<Float>, width: Int, maximum: Bool) {
-        if maximum {
-            for q in 0..<width { let x = row[q], y = other[q]; row[q] = x > y ? x : y }
-        } else {
-            for q in 0..<width { row[q] += other[q] }
         }
     }
 
