@@ -161,7 +161,7 @@ public final class HTTPServer: Sendable {
             }
             // A request with a body is read only when admitted (see `BodyAdmission`); until then its
             // connection is suspended.
-            if Self.hasBody(declaredLength: lookup(connection, MHD_ValueKind.HEADER_KIND, "Content-Length"),
+            if Self.hasBody(declaredLength: state.declaredLength,
                             transferEncoding: lookup(connection, MHD_ValueKind.HEADER_KIND, "Transfer-Encoding")) {
                 if let ticket = admission.admit(connection, bytes: state.declaredLength) {
                     state.ticket = ticket
@@ -233,9 +233,10 @@ public final class HTTPServer: Sendable {
         return queue(connection, response)
     }
 
-    /// Whether a request head announces a body: a positive Content-Length, or chunked encoding.
-    static func hasBody(declaredLength: String?, transferEncoding: String?) -> Bool {
-        if let declaredLength, let length = Int(declaredLength) { return length > 0 }
+    /// Whether a request head announces a body: a positive Content-Length (as parsed, nil when absent
+    /// or not a number), or chunked encoding.
+    static func hasBody(declaredLength: Int?, transferEncoding: String?) -> Bool {
+        if let declaredLength { return declaredLength > 0 }
         return transferEncoding.map { $0.lowercased().contains("chunked") } ?? false
     }
 

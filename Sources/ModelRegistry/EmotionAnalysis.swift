@@ -396,14 +396,14 @@ private final class ScoringPipeline: @unchecked Sendable {
         /// Submitted jobs; a taken one is set to nil at once, so its samples are freed when scored.
         var queue: [(index: Int, job: InferenceSession.WindowJob)?] = []
         var head = 0
-        var closed = false
         var error: AnalysisError?
         var results: [(index: Int, scored: InferenceSession.ScoredWindow)] = []
         var featureTime = Duration.zero
         var inferenceTime = Duration.zero
     }
     private let state = Mutex(State())
-    /// Jobs waiting in the queue (plus one wake-up per worker when closed).
+    /// Jobs waiting in the queue (plus one wake-up per worker from `finish()`, which ends it once the
+    /// queue is empty).
     private let available = DispatchSemaphore(value: 0)
     /// Free places in the queue.
     private let space: DispatchSemaphore
@@ -427,7 +427,7 @@ private final class ScoringPipeline: @unchecked Sendable {
         }
     }
 
-    /// One scoring thread: takes jobs until the queue is closed and empty.
+    /// One scoring thread: takes jobs until `finish()` has been called and the queue is empty.
     private func work(_ session: InferenceSession, energy: [[Float]], thresholds: [Double], options: AnalysisOptions,
                       clock: ContinuousClock) {
         var featureTime = Duration.zero, inferenceTime = Duration.zero
@@ -441,7 +441,7 @@ private final class ScoringPipeline: @unchecked Sendable {
                 }
                 return state.queue[state.head]
             }
-            guard let (index, job) = next else { break }  // closed and drained
+            guard let (index, job) = next else { break }  // finished and drained
             space.signal()
             if state.withLock({ $0.error != nil }) { continue }  // failed: drain without scoring
             do throws(AnalysisError) {
@@ -478,7 +478,6 @@ private final class ScoringPipeline: @unchecked Sendable {
 
     /// Closes the queue, waits for the scoring threads and returns every estimate in submission order.
     func finish() throws(AnalysisError) -> Scored {
-        state.withLock { $0.closed = true }
         for _ in 0..<workers { available.signal() }
         running.wait()
         let done = state.withLock { $0 }

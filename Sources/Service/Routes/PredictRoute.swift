@@ -184,7 +184,6 @@ extension ServiceApplication {
         return request.body
     }
 
-
     /// Threads for one prediction's windows: the configured `--analysis-threads` shared among the
     /// predictions running now (this one included), at least one. A call alone on the server gets every
     /// thread; under load each prediction runs on one, so threads never outnumber the cores and no
