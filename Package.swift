@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "AudioDecodingTests", dependencies: ["AudioDecoding", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "TestSupport"], exclude: ["BadInputs"]),
-        .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "AudioDecoding", "TestSupport"]),
+        .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "AudioDecoding", "TestSupport"], exclude: ["Fixtures"]),
 
         // Audio features (log-mel, MFCC, pitch, formants, ...) from [Float] PCM; librosa parity fixtures.
         .target(name: "Features", dependencies: ["LinearAlgebra"]),
