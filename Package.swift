@@ -4,8 +4,9 @@
 // weights, with an offline trainer that shares the feature and network code.
 //
 // Dependency direction (never the reverse):
-//   C bridges -> LinearAlgebra / AudioDecoding -> Features / NeuralNet -> ModelRegistry -> Service -> SERServer
-//                                                                                \-> Training -> SERTrain
+//   C bridges -> LinearAlgebra / AudioDecoding -> Features / NeuralNet -> Model -> Analysis -> Service -> SERServer
+//                                                                         \-> ModelRegistry -/
+//                                                            Model, Analysis -> Training -> SERTrain
 // Each C library is imported by exactly one Swift wrapper target:
 //   COpenBLAS, CFFTW -> LinearAlgebra;  CSndFile, CSoxr -> AudioDecoding;  CMicroHTTPD -> HTTPServer;
 //   CMalloc (glibc's mallopt) -> SERServer.
@@ -53,7 +54,7 @@ let package = Package(
         // MARK: The service and the trainer
         .target(
             name: "Service",
-            dependencies: ["AudioDecoding", "HTTPServer", "ModelRegistry", "NeuralNet", "LinearAlgebra", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AudioDecoding", "HTTPServer", "Model", "Analysis", "ModelRegistry", "NeuralNet", "LinearAlgebra", .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("openapi.yaml")]
         ),
         .executableTarget(
@@ -67,29 +68,35 @@ let package = Package(
         .executableTarget(
             name: "SERTrain",
             dependencies: [
-                "AudioDecoding", "LinearAlgebra", "Training", "ModelRegistry", "Features", "NeuralNet",
+                "AudioDecoding", "LinearAlgebra", "Training", "Model", "Analysis", "Features", "NeuralNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["ModelRegistry", "NeuralNet", "Features", "AudioDecoding"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Model", "NeuralNet", "Features", "AudioDecoding"], path: "Tests/TestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "AudioDecodingTests", dependencies: ["AudioDecoding", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "TestSupport"], exclude: ["BadInputs"]),
-        .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "AudioDecoding", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "Model", "ModelRegistry", "AudioDecoding", "TestSupport"], exclude: ["BadInputs"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "NeuralNet", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model", "AudioDecoding", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "Model", "TestSupport"]),
 
         // Audio features (log-mel, MFCC, pitch, formants, ...) from [Float] PCM; librosa parity fixtures.
         .target(name: "Features", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
         .target(name: "NeuralNet", dependencies: ["LinearAlgebra"]),
 
-        // Model files (safetensors + manifest), the input front-end shared by server and trainer,
-        // windowed analysis, and the hot-reloading registry of Models/<name>/<version>/.
-        .target(name: "ModelRegistry", dependencies: ["Features", "NeuralNet", "AudioDecoding", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
+        // The model: its file (safetensors + manifest), input spec, the front-end shared by server and
+        // trainer, and calibrated inference sessions.
+        .target(name: "Model", dependencies: ["Features", "NeuralNet", "LinearAlgebra"]),
+        // The analysis of a recording: window plan, voice activity, timeline, scoring pipeline, sources.
+        .target(name: "Analysis", dependencies: ["Model", "Features", "NeuralNet", "AudioDecoding"]),
+        // The hot-reloading registry of Models/<name>/<version>/: scan, load, swap, reload report.
+        .target(name: "ModelRegistry", dependencies: ["Model", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
-        .target(name: "Training", dependencies: ["ModelRegistry", "NeuralNet", "Features", "AudioDecoding", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .target(name: "Training", dependencies: ["Model", "Analysis", "NeuralNet", "Features", "AudioDecoding", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Analysis", "ModelRegistry", "TestSupport"]),
     ]
 )
 
@@ -105,7 +112,7 @@ if Context.environment["SER_BENCHMARKS"] != nil {
     package.products.append(.executable(name: "NNBenchmark", targets: ["NNBenchmark"]))
     // Network inputs/outputs of a model on real audio, for the onnxruntime parity check.
     package.targets.append(.executableTarget(
-        name: "ModelIO", dependencies: ["ModelRegistry", "AudioDecoding", "NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/ModelIO"))
+        name: "ModelIO", dependencies: ["Model", "Analysis", "AudioDecoding", "NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/ModelIO"))
     package.products.append(.executable(name: "ModelIO", targets: ["ModelIO"]))
 }
 

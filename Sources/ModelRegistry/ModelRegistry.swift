@@ -10,6 +10,7 @@ import Darwin
 #endif
 import Dispatch
 import Logging
+import Model
 import Synchronization
 
 /// Every model under a directory in the TensorFlow Serving / Triton layout

@@ -3,6 +3,7 @@ import Logging
 import ModelRegistry
 import Testing
 import TestSupport
+import Model
 
 @Suite("Model registry: layout, versions, reload")
 struct ModelRegistryTests {

@@ -1,10 +1,11 @@
 import AudioDecoding
 import Foundation
 import HTTPServer
-import ModelRegistry
+
 import Service
 import Testing
 import TestSupport
+import ModelRegistry
 
 @Suite("POST /v1/predict (in memory)")
 struct PredictRouteTests {

@@ -1,6 +1,6 @@
 import Features
 import Foundation
-import ModelRegistry
+import Model
 import NeuralNet
 
 /// Small, real models for tests: a conv1d network over log-mel + energy rows with seeded random

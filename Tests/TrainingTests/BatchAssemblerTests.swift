@@ -1,7 +1,7 @@
 import Features
 import Foundation
 import LinearAlgebra
-import ModelRegistry
+import Model
 import NeuralNet
 import Testing
 @testable import Training

@@ -1,7 +1,8 @@
 import AudioDecoding
 import Features
 import Foundation
-import ModelRegistry
+import Analysis
+import Model
 import NeuralNet
 import Testing
 import TestSupport

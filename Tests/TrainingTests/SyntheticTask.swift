@@ -1,9 +1,10 @@
 import Features
 import Foundation
 import LinearAlgebra
-import ModelRegistry
+
 import NeuralNet
 @testable import Training
+import Model
 
 /// A tiny two-class problem the trainer must learn in seconds: 8 "mel" rows × 40 frames of noise,
 /// class `low` with a raised band in rows 1–2, class `high` in rows 5–6, 4 speakers.

@@ -5,6 +5,7 @@ import ModelRegistry
 import NeuralNet
 import Testing
 @testable import Training
+import Model
 
 @Suite struct TrainerTests {
     let logger = Logger(label: "test")

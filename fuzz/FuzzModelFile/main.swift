@@ -1,6 +1,6 @@
 import Foundation
 import FuzzSupport
-import ModelRegistry
+import Model
 import NeuralNet
 import TestSupport
 

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import HTTPServer
+import Model
 import ModelRegistry
 import NeuralNet
 

@@ -1,8 +1,10 @@
 import AudioDecoding
 import HTTPServer
 import Logging
-import ModelRegistry
+import Analysis
+import Model
 import NeuralNet
+import ModelRegistry
 
 /// `POST /v1/predict`: audio in, emotion probabilities out (overall, per channel, per segment).
 enum PredictRoute {

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import ModelRegistry
+import Model
 
 /// `ser-train evaluate` as a library call: score a model on labelled utterances (clean and,
 /// optionally, through the telephone channel) and build the report (overall, per corpus, per

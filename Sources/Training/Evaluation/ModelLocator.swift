@@ -1,5 +1,5 @@
 import Foundation
-import ModelRegistry
+import Model
 
 /// Finds and loads a model given the way people name one on a command line.
 public enum ModelLocator {

@@ -2,7 +2,8 @@ import AudioDecoding
 import Dispatch
 import Foundation
 import Logging
-import ModelRegistry
+import Analysis
+import Model
 import Synchronization
 
 /// The model's probabilities for one utterance, or why there are none.

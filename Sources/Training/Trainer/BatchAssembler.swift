@@ -1,5 +1,5 @@
 import LinearAlgebra
-import ModelRegistry
+import Model
 import NeuralNet
 
 /// Turns cached feature matrices into normalised, augmented, fixed-length training batches.

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import LinearAlgebra
-import ModelRegistry
+import Model
 import NeuralNet
 
 /// Scores normalised inputs with the INFERENCE network (`NeuralNet.Network`, the function the server

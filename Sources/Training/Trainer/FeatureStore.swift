@@ -3,7 +3,7 @@ import Features
 import Foundation
 import LinearAlgebra
 import Logging
-import ModelRegistry
+import Model
 import Synchronization
 
 /// The un-augmented, un-normalised network inputs (`InputAssembler.assemble(..., normalize: false)`,

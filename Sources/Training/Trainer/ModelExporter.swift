@@ -1,5 +1,5 @@
 import Foundation
-import ModelRegistry
+import Model
 import NeuralNet
 
 /// Writes the registry model file of a finished run: the final checkpoint's best weights and the full

@@ -1,7 +1,7 @@
 import Foundation
 import LinearAlgebra
 import Logging
-import ModelRegistry
+
 import NeuralNet
 
 /// The training loop of one model on one split.

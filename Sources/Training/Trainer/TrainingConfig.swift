@@ -1,6 +1,6 @@
 import Features
 import Foundation
-import ModelRegistry
+import Model
 import NeuralNet
 
 /// Everything a training run needs, as one Codable value (JSON or YAML). Every field has a default, so

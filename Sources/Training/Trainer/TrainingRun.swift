@@ -1,7 +1,7 @@
 import Features
 import Foundation
 import Logging
-import ModelRegistry
+import Model
 import NeuralNet
 
 /// A complete, reproducible training run from a `TrainingConfig`: read the manifest, compute the

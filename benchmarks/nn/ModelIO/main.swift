@@ -11,7 +11,7 @@
 import AudioDecoding
 import Foundation
 import LinearAlgebra
-import ModelRegistry
+import Model
 import NeuralNet
 
 let arguments = CommandLine.arguments

@@ -1,5 +1,5 @@
 import Foundation
-import ModelRegistry
+import Model
 import NeuralNet
 import Testing
 import TestSupport

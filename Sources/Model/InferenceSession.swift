@@ -31,7 +31,7 @@ public final class InferenceSession: @unchecked Sendable {
 
     /// Per-frame speech seeds (at the model's hop) of `samples`, from pitch tracked every `voicingStride`
     /// frames (see `FeatureExtractor.speechSeeds`).
-    func voicing(_ samples: [Float], frames: Int) -> [Bool] {
+    package func voicing(_ samples: [Float], frames: Int) -> [Bool] {
         let coarse = voicingExtractor.speechSeeds(voicingExtractor.pitch(samples))
         guard !coarse.isEmpty else { return [Bool](repeating: false, count: frames) }
         let stride = Self.voicingStride

@@ -1,6 +1,7 @@
 import AudioDecoding
 import Foundation
-import ModelRegistry
+import Analysis
+import Model
 import Testing
 import TestSupport
 
