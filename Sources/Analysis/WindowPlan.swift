@@ -22,18 +22,19 @@ public struct WindowPlan: Sendable, Equatable {
         self.sampleRate = sampleRate
     }
 
-    /// The plan of a model with `manifest` whose network reads at least `minimumFrames` frames.
-    public init(manifest: ModelManifest, minimumFrames: Int) {
-        let config = manifest.featureConfig
-        let rate = Double(config.sampleRate)
-        self.init(windowSamples: max(1, Int(manifest.input.windowSeconds * rate)),
-                  minimumSamples: max(minimumFrames * config.hopLength, Int(0.5 * rate)),
-                  sampleRate: config.sampleRate)
+    /// The plan for windows of `windowSeconds` over `featureConfig`'s frames, for a network that reads
+    /// at least `minimumFrames` frames.
+    public init(windowSeconds: Double, featureConfig: FeatureConfig, minimumFrames: Int) {
+        let rate = Double(featureConfig.sampleRate)
+        self.init(windowSamples: max(1, Int(windowSeconds * rate)),
+                  minimumSamples: max(minimumFrames * featureConfig.hopLength, Int(0.5 * rate)),
+                  sampleRate: featureConfig.sampleRate)
     }
 
     /// The plan of a loaded model.
     public init(model: EmotionModel) {
-        self.init(manifest: model.manifest, minimumFrames: model.network.minimumTime)
+        self.init(windowSeconds: model.manifest.input.windowSeconds, featureConfig: model.manifest.featureConfig,
+                  minimumFrames: model.network.minimumTime)
     }
 
     /// One window of one segment: the stretch whose speech counts (`lower..<upper`) and the stretch the

@@ -34,7 +34,6 @@ public final class FeatureExtractor {
     private let formantTracker: FormantTracker
     private let analysisFraming: CentredFrames
 
-    /// Validates `config` and builds everything reusable.
     /// Sizes of the real FFTs an extractor for `config` runs (the STFT's and YIN's two), for
     /// `refineFFTPlans(sizes:)`; computed without planning anything.
     public static func fftSizes(config: FeatureConfig) -> [Int] {
@@ -42,7 +41,13 @@ public final class FeatureExtractor {
         return [config.fftLength, yin, yin / 2]
     }
 
-    public init(config: FeatureConfig = FeatureConfig()) throws(FeatureConfigError) {
+    /// - Parameters:
+    ///   - config: the front-end's settings, validated here.
+    ///   - fftPlanning: how the STFT's and YIN's FFTs are planned: `.measure` (timed, fastest; the
+    ///     server) or `.estimate` (untimed, so every process picks the same algorithms and features are
+    ///     bit-identical from run to run; the trainer).
+    /// Validates `config` and builds everything reusable.
+    public init(config: FeatureConfig = FeatureConfig(), fftPlanning: FFTPlanning = .measure) throws(FeatureConfigError) {
         try config.validate()
         self.config = config
         melFilterbank = MelFilterbank.make(
@@ -59,8 +64,8 @@ public final class FeatureExtractor {
         dctMatrix = DCTMatrix.make(coefficientCount: config.mfccCount, inputCount: config.melBandCount,
                                    lifter: config.mfccLifter)
         spectrum = SpectrumAnalyzer(fftLength: config.fftLength, windowLength: config.windowLength,
-                                    hopLength: config.hopLength)
-        pitchTracker = YINPitchTracker(config: config)
+                                    hopLength: config.hopLength, fftPlanning: fftPlanning)
+        pitchTracker = YINPitchTracker(config: config, fftPlanning: fftPlanning)
         formantTracker = FormantTracker(config: config)
         analysisFraming = CentredFrames(frameLength: config.analysisFrameLength, hopLength: config.hopLength)
     }

@@ -28,10 +28,10 @@ final class SpectrumAnalyzer {
     /// Range of `window` that is not zero padding.
     private let windowSupport: Range<Int>
 
-    init(fftLength: Int, windowLength: Int, hopLength: Int) {
+    init(fftLength: Int, windowLength: Int, hopLength: Int, fftPlanning: FFTPlanning) {
         self.fftLength = fftLength
         framing = CentredFrames(frameLength: fftLength, hopLength: hopLength)
-        fft = RealFFT(size: fftLength, planning: .measure)
+        fft = RealFFT(size: fftLength, planning: fftPlanning)
         window = AnalysisWindow.centred(AnalysisWindow.periodicHann(length: windowLength), in: fftLength).map(Float.init)
         let left = (fftLength - windowLength) / 2
         windowSupport = left..<(left + windowLength)

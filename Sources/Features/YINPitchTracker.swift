@@ -52,7 +52,7 @@ final class YINPitchTracker {
         fastLength(atLeast: config.pitchFrameLength + maxPeriod(config: config))
     }
 
-    init(config: FeatureConfig) {
+    init(config: FeatureConfig, fftPlanning: FFTPlanning) {
         sampleRate = config.sampleRate
         framing = CentredFrames(frameLength: config.pitchFrameLength, hopLength: config.hopLength)
         let sr = Double(config.sampleRate)
@@ -60,9 +60,9 @@ final class YINPitchTracker {
         maxPeriod = Self.maxPeriod(config: config)
         troughThreshold = config.pitchTroughThreshold
         transformLength = Self.transformLength(config: config)
-        spectrumFFT = RealFFT(size: transformLength, planning: .measure)
+        spectrumFFT = RealFFT(size: transformLength, planning: fftPlanning)
         let half = transformLength / 2
-        halfFFT = RealFFT(size: half, planning: .measure)
+        halfFFT = RealFFT(size: half, planning: fftPlanning)
         sineTable = (0..<half).map { Float(sin(Double.pi * Double($0) / Double(half))) }
         cosineTable = (0..<half).map { Float(cos(Double.pi * Double($0) / Double(half))) }
         autocorrelation = .allocate(capacity: maxPeriod + 2)

@@ -32,12 +32,6 @@ public enum FFTPlanning: Sendable {
     case exhaustive
 }
 
-/// When set (before any FFT is planned), every plan is made with FFTW_ESTIMATE whatever the caller
-/// asks for, and `refineFFTPlans` does nothing: FFTW then picks the same algorithms in every process,
-/// so features (and a training run built on them) are bit-identical from one run to the next, at
-/// the cost of 1.3-1.6x slower transforms. The trainer sets it; the server does not.
-public nonisolated(unsafe) var deterministicFFTPlanning = false
-
 /// Plans every transform `RealFFT(size:)` would need for `sizes` without a time limit and discards
 /// the plans, keeping only FFTW's in-process wisdom: every `.measure` plan made afterwards for these
 /// sizes is instant and uses the fastest algorithm found. Run it off the request path (a server does
@@ -46,7 +40,6 @@ public nonisolated(unsafe) var deterministicFFTPlanning = false
 public func refineFFTPlans(sizes: [Int]) -> Duration {
     let clock = ContinuousClock()
     let start = clock.now
-    if deterministicFFTPlanning { return .zero }
     for size in Set(sizes) where size > 0 { _ = RealFFT(size: size, planning: .exhaustive) }
     return clock.now - start
 }
@@ -142,7 +135,7 @@ public final class RealFFT {
 
     /// Runs `makePlan` under the planner lock with the flags of `planning` (and FFTW_DESTROY_INPUT).
     private static func withPlanner(_ requested: FFTPlanning, _ makePlan: (UInt32) -> fftwf_plan) -> fftwf_plan {
-        let planning = deterministicFFTPlanning ? .estimate : requested
+        let planning = requested
         let effort = UInt32((planning == .estimate ? FFTW_ESTIMATE : FFTW_MEASURE) | FFTW_DESTROY_INPUT)
         return fftwPlannerLock.withLock { _ in
             // Bound the timing trials of `.measure`: FFTW keeps the best plan found within the limit,

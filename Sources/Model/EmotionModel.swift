@@ -24,21 +24,25 @@ public final class EmotionModel: Sendable {
     public let source: String
     /// Whether the network ends in softmax (so its outputs are probabilities, not logits).
     let outputsProbabilities: Bool
+    /// How the sessions' feature extractors plan their FFTs: `.measure` for a server, `.estimate` where
+    /// runs must be bit-identical (the trainer); `refineFFTPlans()` does nothing for `.estimate`.
+    public let fftPlanning: FFTPlanning
     /// Idle sessions, and the plan generation new ones belong to: `refineFFTPlans()` bumps it so
     /// sessions made with the quicker time-bounded FFT plans are dropped instead of returning to the pool.
     private let sessions = Mutex<(idle: [InferenceSession], generation: Int)>(([], 0))
 
-    public init(manifest: ModelManifest, network: Network, source: String) {
+    public init(manifest: ModelManifest, network: Network, source: String, fftPlanning: FFTPlanning = .measure) {
         self.manifest = manifest
         self.network = network
         self.source = source
+        self.fftPlanning = fftPlanning
         outputsProbabilities = network.spec.layers.last == .softmax
     }
 
     /// Loads and validates a model file.
-    public convenience init(contentsOfFile path: String) throws(ModelFileError) {
+    public convenience init(contentsOfFile path: String, fftPlanning: FFTPlanning = .measure) throws(ModelFileError) {
         let (manifest, network) = try ModelFile.read(contentsOfFile: path)
-        self.init(manifest: manifest, network: network, source: path)
+        self.init(manifest: manifest, network: network, source: path, fftPlanning: fftPlanning)
     }
 
     public var name: String { manifest.name }
@@ -61,6 +65,7 @@ public final class EmotionModel: Sendable {
     /// runs the fastest plans. Call off the request path once the model serves; returns the time taken.
     @discardableResult
     public func refineFFTPlans() -> Duration {
+        guard fftPlanning != .estimate else { return .zero }
         let elapsed = LinearAlgebra.refineFFTPlans(sizes: FeatureExtractor.fftSizes(config: manifest.featureConfig))
         sessions.withLock { $0 = ([], $0.generation + 1) }
         // One session with the refined plans, so the next request does not plan anything.

@@ -22,10 +22,10 @@ public final class InferenceSession: @unchecked Sendable {
         self.model = model
         self.generation = generation
         // The manifest's feature configuration was validated when the model loaded.
-        self.extractor = try! FeatureExtractor(config: model.manifest.featureConfig)
+        self.extractor = try! FeatureExtractor(config: model.manifest.featureConfig, fftPlanning: model.fftPlanning)
         var coarse = model.manifest.featureConfig
         coarse.hopLength *= Self.voicingStride
-        self.voicingExtractor = try! FeatureExtractor(config: coarse)
+        self.voicingExtractor = try! FeatureExtractor(config: coarse, fftPlanning: model.fftPlanning)
         self.workspace = Workspace()
     }
 

@@ -89,6 +89,31 @@ struct EvaluationRunTests {
         #expect(try String(contentsOf: html, encoding: .utf8).contains("Evaluation of tiny v1"))
     }
 
+    /// The trainer's evaluation cuts a clip where the service's analysis cuts the same audio: one
+    /// `WindowPlan`, its sample windows mapped onto the clip's frames, weighted by the samples they count.
+    @Test(arguments: [120, 301, 601, 602, 1250, 2001, 4321])
+    func evaluationWindowsAreTheServicePlan(columns: Int) throws {
+        let path = directory.appendingPathComponent("plan.safetensors").path
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try writeTinyModel(to: path)
+        let model = try EmotionModel(contentsOfFile: path)
+        let evaluator = Evaluator(network: model.network, plan: WindowPlan(model: model),
+                                  hopLength: model.manifest.featureConfig.hopLength, layout: .channelsByTime)
+        let hop = model.manifest.featureConfig.hopLength
+        let samples = (columns - 1) * hop
+        let served = WindowPlan(model: model).windows(segments: [(0, Double(samples) / 16000)], sampleCount: samples)
+        let evaluated = evaluator.frameWindows(columns: columns)
+        #expect(evaluated.count == served.count)
+        #expect(evaluated.map(\.frames.lowerBound) == served.map { $0.analysisLower / hop })
+        #expect(evaluated.map(\.weight) == served.map { $0.upper - $0.lower })
+        // Each window reads the frames the service computes for its samples, within the clip.
+        for (frames, window) in zip(evaluated.map(\.frames), served) {
+            #expect(frames.count == min(columns - frames.lowerBound, 1 + (window.analysisUpper - window.analysisLower) / hop))
+        }
+        // 3 s windows: a clip longer than 3 s is cut into more than one.
+        #expect((served.count > 1) == (samples > 48000))
+    }
+
     @Test func unreadableFilesAreReportedNotFatal() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -83,7 +83,7 @@ import Model
         #expect(model.manifest.temperature == 1.7)
         #expect(model.manifest.input.mean == trainer.assembler.mean)
         #expect(model.labels == ["low", "high"])
-        let evaluator = Evaluator(network: outcome.network, windowFrames: config.windowFrames, layout: config.layout)
+        let evaluator = Evaluator(network: outcome.network, config: config)
         for index in validation {
             // One scoring window (longer inputs are windowed by the evaluator, as the service does per audio window).
             let full = trainer.assembler.normalized(store.clean[index])

@@ -1,5 +1,6 @@
 import AudioDecoding
 import Features
+import LinearAlgebra
 
 /// `ser-train features` as a library call: audio file bytes → decoded (any format the service
 /// accepts, any rate) → resampled to the configuration's rate → mixed to mono → one feature kind
@@ -10,7 +11,7 @@ public struct FeatureFileExport {
 
     /// Throws when `config` is invalid.
     public init(config: FeatureConfig = FeatureConfig()) throws(FeatureConfigError) {
-        extractor = try FeatureExtractor(config: config)
+        extractor = try FeatureExtractor(config: config, fftPlanning: .estimate)
     }
 
     /// Mono samples of `bytes` at the extractor's rate.

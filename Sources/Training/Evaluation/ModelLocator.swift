@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import LinearAlgebra
 
 /// Finds and loads a model given the way people name one on a command line.
 public enum ModelLocator {
@@ -14,7 +15,7 @@ public enum ModelLocator {
     public static func load(_ path: String) throws -> EmotionModel {
         let file = try resolve(path)
         do {
-            return try EmotionModel(contentsOfFile: file)
+            return try EmotionModel(contentsOfFile: file, fftPlanning: .estimate)
         } catch {
             throw LocateError(description: "\(error)")
         }

@@ -56,11 +56,9 @@ public final class FeatureStore: Sendable {
         unnormalised.mean = []
         unnormalised.standardDeviation = []
         let spec = unnormalised
-        // The fastest FFT plans (about 0.3 s once per process), as the server uses once it is ready.
-        refineFFTPlans(sizes: FeatureExtractor.fftSizes(config: featureConfig))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
-                let extractor = try FeatureExtractor(config: featureConfig)
+                let extractor = try FeatureExtractor(config: featureConfig, fftPlanning: .estimate)
                 let channel = TelephoneChannel(sampleRate: featureConfig.sampleRate)
                 for index in stride(from: worker, to: utterances.count, by: workers) {
                     if failure.withLock({ $0 != nil }) { return }

@@ -138,7 +138,7 @@ public final class Trainer {
             }
         }
         let network = try Network(spec: config.networkSpec, parameters: best)
-        let evaluator = Evaluator(network: network, windowFrames: config.windowFrames, layout: config.layout)
+        let evaluator = Evaluator(network: network, config: config)
         let logits = try validationInputs.map { Evaluator.clipLogits(try evaluator.windowLogits($0)) }
         let temperature = logits.isEmpty ? 1 : TemperatureScaling.fit(logits: logits, truth: validationLabels)
         return Outcome(parameters: best, network: network, history: state.history, bestEpoch: state.bestEpoch,
@@ -147,7 +147,7 @@ public final class Trainer {
 
     /// Metrics of `network` on normalised `inputs` at `temperature`.
     func evaluate(network: Network, inputs: [Matrix], labels: [Int], temperature: Double) throws -> ClassificationMetrics {
-        let evaluator = Evaluator(network: network, windowFrames: config.windowFrames, layout: config.layout)
+        let evaluator = Evaluator(network: network, config: config)
         let probabilities = try inputs.map { Evaluator.probabilities(try evaluator.windowLogits($0), temperature: temperature) }
         return ClassificationMetrics(labels: config.labelMap.labels, truth: labels, probabilities: probabilities)
     }

@@ -71,7 +71,7 @@ public struct TrainingRun {
                     checkpointDirectory: output.appendingPathComponent("fold-\(fold + 1)"), resume: resume,
                     progress: ProgressReporter(title: "fold \(fold + 1)/\(config.folds)", logger: logger))
                 var sets: [String: (truth: [Int], probabilities: [[Float]])] = [:]
-                let evaluator = Evaluator(network: outcome.network, windowFrames: config.windowFrames, layout: config.layout)
+                let evaluator = Evaluator(network: outcome.network, config: config)
                 for (channel, matrices) in [("clean", store.clean), ("telephone", store.telephone)] where !matrices.isEmpty {
                     for index in test {
                         let probabilities = Evaluator.probabilities(
