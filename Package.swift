@@ -60,8 +60,7 @@ let package = Package(
         .executableTarget(
             name: "SERServer",
             dependencies: [
-                "Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "LinearAlgebra", "CMalloc",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Service", "LinearAlgebra", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -11,6 +11,15 @@ struct Authenticator: Sendable {
         self.adminKey = adminKey.map { Array($0.utf8) }
     }
 
+    /// Allows a request on a route of `access`, or throws 401 (no key) / 403 (wrong key).
+    func authorize(_ access: Router.Access, _ request: HTTPRequest) throws(APIError) {
+        switch access {
+        case .open: return
+        case .client: try authorizeClient(request)
+        case .admin: try authorizeAdmin(request)
+        }
+    }
+
     /// Allows the request on a /v1 route, or throws 401 (no key) / 403 (wrong key).
     func authorizeClient(_ request: HTTPRequest) throws(APIError) {
         guard !apiKeys.isEmpty else { return }

@@ -5,9 +5,20 @@ import HTTPServer
 public struct Router: Sendable {
     public typealias Handler = @Sendable (RequestContext) throws(APIError) -> HTTPResponse
 
+    /// Who may call a route; checked once, by the application, before any handler runs.
+    public enum Access: Sendable, Equatable {
+        /// Probes, metrics and the spec: no key.
+        case open
+        /// `/v1` routes: one of the API keys, when any is configured.
+        case client
+        /// Administration: the admin key.
+        case admin
+    }
+
     struct Route: Sendable {
         let method: String
         let segments: [Segment]
+        let access: Access
         let handler: Handler
 
         var parameterCount: Int { segments.filter(\.isParameter).count }
@@ -32,16 +43,18 @@ public struct Router: Sendable {
 
     public init() {}
 
-    /// Adds a route; `pattern` like "/v1/models/{name}".
-    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+    /// Adds a route; `pattern` like "/v1/models/{name}". `access` defaults to `.client` under `/v1/`
+    /// and `.open` elsewhere.
+    public mutating func add(_ method: String, _ pattern: String, access: Access? = nil, _ handler: @escaping Handler) {
         let segments = Self.split(pattern).map { part -> Segment in
             part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(part)
         }
-        routes.append(Route(method: method, segments: segments, handler: handler))
+        let access = access ?? (pattern.hasPrefix("/v1/") ? .client : .open)
+        routes.append(Route(method: method, segments: segments, access: access, handler: handler))
     }
 
     public enum Match {
-        case found(Handler, parameters: [String: String], pattern: String)
+        case found(Handler, parameters: [String: String], pattern: String, access: Access)
         case methodNotAllowed(allowed: [String])
         case notFound
     }
@@ -54,7 +67,7 @@ public struct Router: Sendable {
         guard let fewest = matching.map({ $0.0.parameterCount }).min() else { return .notFound }
         let specific = matching.filter { $0.0.parameterCount == fewest }
         if let (route, parameters) = specific.first(where: { $0.0.method == method || (method == "HEAD" && $0.0.method == "GET") }) {
-            return .found(route.handler, parameters: parameters, pattern: route.pattern)
+            return .found(route.handler, parameters: parameters, pattern: route.pattern, access: route.access)
         }
         var allowed: [String] = []
         for (route, _) in specific where !allowed.contains(route.method) { allowed.append(route.method) }

@@ -79,10 +79,11 @@ public final class ServiceApplication: Sendable {
         var response: HTTPResponse
         var route = "unmatched"
         switch router.match(method: request.method, path: request.path) {
-        case .found(let handler, let parameters, let pattern):
+        case .found(let handler, let parameters, let pattern, let access):
             route = pattern
             context.parameters = parameters
             do {
+                try authenticator.authorize(access, request)
                 response = try handler(context)
             } catch {
                 response = error.response

@@ -158,7 +158,7 @@ struct LiveServerTests {
     @Test func refusesAnInvalidSettingWithAClearMessage() throws {
         let result = try ServerProcess.runToCompletion(arguments: ["--port", "70000"])
         #expect(result.status != 0)
-        #expect(result.output.contains("--port 70000: 0-65535"))
+        #expect(result.output.contains("--port 70000: an integer from 0 to 65535"))
         let env = try ServerProcess.runToCompletion(arguments: [], environment: ["SER_MAX_CONCURRENCY": "zero"])
         #expect(env.status != 0)
         #expect(env.output.contains("SER_MAX_CONCURRENCY=zero is invalid"))

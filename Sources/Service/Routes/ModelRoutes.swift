@@ -14,7 +14,6 @@ enum ModelRoutes {
     static func register(in router: inout Router, application: ApplicationProxy) {
         router.add("GET", "/v1/models") { context throws(APIError) in
             let app = try application.require()
-            try app.authenticator.authorizeClient(context.request)
             let snapshot = app.registry.snapshot
             var json = JSONWriter()
             json.beginObject()
@@ -37,7 +36,6 @@ enum ModelRoutes {
 
         router.add("GET", "/v1/models/{name}") { context throws(APIError) in
             let app = try application.require()
-            try app.authenticator.authorizeClient(context.request)
             let name = context.parameters["name"] ?? ""
             let versions = try loadedVersions(of: name, in: app.registry.snapshot)
             let encoder = JSONEncoder()
@@ -65,9 +63,8 @@ enum ModelRoutes {
             return .json(200, json.bytes)
         }
 
-        router.add("POST", "/v1/models/reload") { context throws(APIError) in
+        router.add("POST", "/v1/models/reload", access: .admin) { context throws(APIError) in
             let app = try application.require()
-            try app.authenticator.authorizeAdmin(context.request)
             let report = app.reloadModels(trigger: "admin")
             var json = JSONWriter()
             json.beginObject()

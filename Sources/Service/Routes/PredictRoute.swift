@@ -20,7 +20,6 @@ extension ServiceApplication {
     func predict(_ context: RequestContext) throws(APIError) -> HTTPResponse {
         let clock = ContinuousClock()
         let started = clock.now
-        try authenticator.authorizeClient(context.request)
         let parameters = try PredictionParameters.parse(context.request)
         let audioBytes = try Self.audioBody(of: context.request)
         let model: EmotionModel
