@@ -91,19 +91,24 @@ struct LiveServerTests {
         defer { server.terminate() }
         let body = try Data(contentsOf: Self.wavFile(seconds: 2))
         let url = "http://127.0.0.1:\(server.port)/v1/predict"
+        final class Counter: Sendable { let value = Atomic<Int>(0) }
+        let completed = Counter()
+        @Sendable func predictedVersion() async throws -> (Int, String) {
+            let reply = try await HTTPClient.send("POST", url, body: body, headers: ["Content-Type": "audio/wav"])
+            completed.value.add(1, ordering: .relaxed)
+            return (reply.status, (reply.json["model"] as? [String: String])?["version"] ?? "?")
+        }
         let results = try await withThrowingTaskGroup(of: [(Int, String)].self) { group in
             for _ in 0..<4 {
                 group.addTask {
                     var seen: [(Int, String)] = []
-                    for _ in 0..<15 {
-                        let reply = try await HTTPClient.send("POST", url, body: body, headers: ["Content-Type": "audio/wav"])
-                        seen.append((reply.status, (reply.json["model"] as? [String: String])?["version"] ?? "?"))
-                    }
+                    for _ in 0..<15 { seen.append(try await predictedVersion()) }
                     return seen
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(150))
+                // The new version arrives once the load is flowing (8 of 60 answered), not after a guessed delay.
+                while completed.value.load(ordering: .relaxed) < 8 { await Task.yield() }
                 try TinyModel.write(to: models, name: "tiny", version: 2, seed: 2)
                 kill(server.process.processIdentifier, SIGHUP)
                 return []
@@ -114,8 +119,11 @@ struct LiveServerTests {
         }
         #expect(results.count == 60)
         #expect(results.allSatisfy { $0.0 == 200 }, "statuses: \(Set(results.map(\.0)))")
-        let after = try await HTTPClient.send("POST", url, body: body, headers: ["Content-Type": "audio/wav"])
-        #expect((after.json["model"] as? [String: String])?["version"] == "2")
+        // Then the new version serves: wait for it (the reload runs off the request path), bounded.
+        var after = try await predictedVersion()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while after.1 != "2", ContinuousClock.now < deadline { after = try await predictedVersion() }
+        #expect(after == (200, "2"))
     }
 
     /// SIGTERM while predictions run: every accepted request completes, then the process exits 0.

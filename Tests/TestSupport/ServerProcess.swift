@@ -7,9 +7,11 @@ import Glibc
 public final class ServerProcess: @unchecked Sendable {
     public let process: Process
     public let port: Int
-    private let outputPipe: Pipe
     private var collected = Data()
     private let lock = NSLock()
+    /// Signalled when the reader has seen the end of the server's output (the process exited and
+    /// the pipe is drained).
+    private let outputEnded = DispatchSemaphore(value: 0)
 
     /// The built products directory (the test bundle lives in it).
     public static var productsDirectory: URL {
@@ -26,12 +28,16 @@ public final class ServerProcess: @unchecked Sendable {
     init(process: Process, port: Int, outputPipe: Pipe, collected: Data) {
         self.process = process
         self.port = port
-        self.outputPipe = outputPipe
         self.collected = collected
-        outputPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.lock(); self.collected.append(data); self.lock.unlock()
+        // One reader thread appends everything the server prints until the pipe's end of file.
+        let handle = outputPipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                self.lock.lock(); self.collected.append(data); self.lock.unlock()
+            }
+            self.outputEnded.signal()
         }
     }
 
@@ -118,12 +124,23 @@ public final class ServerProcess: @unchecked Sendable {
     public func stop(signal: Int32 = SIGTERM) -> Int32 {
         if process.isRunning { kill(process.processIdentifier, signal) }
         process.waitUntilExit()
-        Thread.sleep(forTimeInterval: 0.05)  // let the readability handler drain the pipe
+        waitForEndOfOutput()
         return process.terminationStatus
     }
 
     public func terminate() {
         if process.isRunning { stop(signal: SIGKILL) }
-        outputPipe.fileHandleForReading.readabilityHandler = nil
     }
+
+    /// Waits (at most 10 s) until the reader has read the server's output to its end.
+    private func waitForEndOfOutput() {
+        lock.lock()
+        let done = outputDrained
+        lock.unlock()
+        guard !done else { return }
+        if outputEnded.wait(timeout: .now() + 10) == .success {
+            lock.lock(); outputDrained = true; lock.unlock()
+        }
+    }
+    private var outputDrained = false
 }
