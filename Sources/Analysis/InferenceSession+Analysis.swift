@@ -3,10 +3,10 @@ import Model
 import NeuralNet
 
 extension InferenceSession {
-    /// Analyses one channel of mono audio at the model's sample rate (see `analyse(_:options:)`).
-    public func analyse(_ samples: [Float], options: AnalysisOptions) throws(NetworkError) -> ChannelAnalysis {
+    /// Analyses one channel of mono audio at the model's sample rate (see `analyze(_:options:)`).
+    public func analyze(_ samples: [Float], options: AnalysisOptions) throws(NetworkError) -> ChannelAnalysis {
         do throws(AnalysisError) {
-            return try analyse(InMemorySamples(channels: [samples]), options: options).channels[0]
+            return try analyze(InMemorySamples(channels: [samples]), options: options).channels[0]
         } catch {
             switch error {
             case .network(let e): throw e
@@ -31,7 +31,7 @@ extension InferenceSession {
     /// source declares it (`expectedSampleCount`: a WAV or FLAC header, samples in memory) that pass is
     /// skipped, and if the window pass then delivers another length the analysis starts over with
     /// both passes, so the result is always the two-pass one.
-    public func analyse(_ source: some SampleBlockSource, options: AnalysisOptions) throws(AnalysisError) -> SourceAnalysis {
+    public func analyze(_ source: some SampleBlockSource, options: AnalysisOptions) throws(AnalysisError) -> SourceAnalysis {
         let clock = ContinuousClock()
         let channels = source.channelCount
         var times = AnalysisTimings()

@@ -64,7 +64,7 @@ final class FormantTracker {
         var bandwidths = Matrix(rows: formantCount, columns: frameCount)
         samples.withUnsafeBufferPointer { signal in
             for t in 0..<frameCount {
-                analyseFrame(t, signal: signal)
+                analyzeFrame(t, signal: signal)
                 for (i, candidate) in candidates.prefix(formantCount).enumerated() {
                     frequencies[i, t] = Float(candidate.frequency)
                     bandwidths[i, t] = Float(candidate.bandwidth)
@@ -75,7 +75,7 @@ final class FormantTracker {
     }
 
     /// Leaves the accepted resonances of frame `t`, sorted by frequency, in `candidates`.
-    private func analyseFrame(_ t: Int, signal: UnsafeBufferPointer<Float>) {
+    private func analyzeFrame(_ t: Int, signal: UnsafeBufferPointer<Float>) {
         candidates.removeAll(keepingCapacity: true)
         let length = framing.frameLength, n = signal.count
         let first = framing.start(ofFrame: t)

@@ -101,7 +101,7 @@ final class YINPitchTracker {
         var voiced = [Bool](repeating: false, count: frameCount)
         samples.withUnsafeBufferPointer { signal in
             for t in 0..<frameCount {
-                let (f0, cmnd, isVoiced) = analyseFrame(t, signal: signal)
+                let (f0, cmnd, isVoiced) = analyzeFrame(t, signal: signal)
                 frequencies[t] = f0
                 aperiodicity[t] = cmnd
                 voiced[t] = isVoiced
@@ -210,7 +210,7 @@ final class YINPitchTracker {
         return 0
     }
 
-    private func analyseFrame(_ t: Int, signal: UnsafeBufferPointer<Float>) -> (Float, Float, Bool) {
+    private func analyzeFrame(_ t: Int, signal: UnsafeBufferPointer<Float>) -> (Float, Float, Bool) {
         let frameLength = framing.frameLength
         let input = spectrumFFT.input
         framing.copyFrame(t, from: signal, padding: .zeros, into: input)

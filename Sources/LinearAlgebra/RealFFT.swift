@@ -18,16 +18,15 @@ let measuredPlanTimeLimitSeconds = 0.01
 /// How hard FFTW searches for a fast algorithm when a `RealFFT` is planned.
 public enum FFTPlanning: Sendable {
     /// FFTW_ESTIMATE: an op-count heuristic, no timing runs; instant and the same plan in every
-    /// process. Measured 1.3-1.6x slower to execute than `.measure` for sizes 512-2048 (Xeon, AVX).
+    /// process, but slower to execute than `.measure` (docs/architecture.md has the figures).
     case estimate
     /// FFTW_MEASURE: times candidate algorithms the first time a size is planned in the process
     /// (bounded to 10 ms per plan, see `measuredPlanTimeLimitSeconds`); later plans of that size reuse FFTW's
     /// in-process wisdom and are instant and identical. Different processes may pick different
     /// algorithms, so results can differ in the last bits between processes (not within one).
     case measure
-    /// FFTW_MEASURE without a time limit: the fastest plan FFTW knows (for the 768-point complex
-    /// transform inside YIN's 1536-point one, 0.66 µs against 1.27 µs for a 20 ms-bounded search),
-    /// at about 100 ms of planning per size. Its wisdom stays in the process, so later `.measure`
+    /// FFTW_MEASURE without a time limit: the fastest plan FFTW knows, at about 100 ms of planning
+    /// per size. Its wisdom stays in the process, so later `.measure`
     /// plans of the same size are instant and get the same algorithm: see `refineFFTPlans(sizes:)`.
     case exhaustive
 }
@@ -54,9 +53,8 @@ public func refineFFTPlans(sizes: [Int]) -> Duration {
 /// (even, odd) sample pairs, then the split step `X[k] = E[k] + e^{−2πik/size}·O[k]` (the DFTs of the
 /// even and odd samples, `E[k] = (Z[k] + conj Z[M−k])/2`, `O[k] = (Z[k] − conj Z[M−k])/(2i)`) in
 /// eight-bin SIMD steps. That is the algorithm FFTW's own r2c plans use, but the Debian FFTW build
-/// runs its split step with SSE2 codelets only: measured (Xeon, AVX-512) its r2c of 512 / 768 / 1536
-/// takes 0.75 / 1.13 / 2.8 µs, the complex FFT of half the size 0.2-0.4 / 0.3 / 1.2 µs. Odd sizes use
-/// FFTW's r2c directly.
+/// runs its split step with SSE2 codelets only, which makes its r2c two to three times slower than
+/// the complex FFT of half the size. Odd sizes use FFTW's r2c directly.
 public final class RealFFT {
     /// Transform length in samples (any positive size; FFTW is fastest for products of small primes).
     public let size: Int

@@ -12,7 +12,7 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Evaluate a model on labelled speech (UA, WA, F1, confusion, calibration) and write a JSON + HTML report.",
         discussion: """
             Every file is decoded, resampled to the model's rate and analysed exactly as ser-server's
-            /v1/analyze does (one segment over the whole file, voice-activity detection on); its
+            /v1/predict does (one segment over the whole file, voice-activity detection on); its
             overall probabilities are compared with the file's label after the label map. Files whose
             label the map drops or the model lacks are counted as excluded.
 

@@ -26,7 +26,7 @@ struct EmotionAnalysisTests {
     @Test func segmentsCoverTheAudioAndProbabilitiesSumToOne() throws {
         let model = try model()
         let audio = speechLike(seconds: 7.3)
-        let analysis = try model.withSession { try $0.analyse(audio, options: AnalysisOptions(segmentSeconds: 2, voiceActivityDetection: false)) }
+        let analysis = try model.withSession { try $0.analyze(audio, options: AnalysisOptions(segmentSeconds: 2, voiceActivityDetection: false)) }
         #expect(analysis.segments.map(\.startSeconds) == [0, 2, 4, 6])
         #expect(abs(analysis.segments.last!.endSeconds - 7.3) < 1e-9)
         for segment in analysis.segments {
@@ -39,7 +39,7 @@ struct EmotionAnalysisTests {
     @Test func overlappingSegmentsFollowTheHop() throws {
         let model = try model()
         let analysis = try model.withSession {
-            try $0.analyse(speechLike(seconds: 5), options: AnalysisOptions(segmentSeconds: 2, hopSeconds: 1, voiceActivityDetection: false))
+            try $0.analyze(speechLike(seconds: 5), options: AnalysisOptions(segmentSeconds: 2, hopSeconds: 1, voiceActivityDetection: false))
         }
         #expect(analysis.segments.map(\.startSeconds) == [0, 1, 2, 3])
         #expect(analysis.segments.map(\.endSeconds) == [2, 3, 4, 5])
@@ -48,7 +48,7 @@ struct EmotionAnalysisTests {
     @Test func silenceIsNotScoredWithVoiceActivityDetection() throws {
         let model = try model()
         let audio = speechLike(seconds: 3) + [Float](repeating: 0, count: 48000) + speechLike(seconds: 3)
-        let analysis = try model.withSession { try $0.analyse(audio, options: AnalysisOptions(segmentSeconds: 3)) }
+        let analysis = try model.withSession { try $0.analyze(audio, options: AnalysisOptions(segmentSeconds: 3)) }
         #expect(analysis.segments.count == 3)
         #expect(analysis.segments.map(\.speech) == [true, false, true])
         #expect(analysis.segments[1].estimate.probabilities == nil)
@@ -61,8 +61,8 @@ struct EmotionAnalysisTests {
         let model = try model()
         let audio = speechLike(seconds: 9)
         let options = AnalysisOptions(voiceActivityDetection: false)
-        let a = try model.withSession { try $0.analyse(audio, options: options) }
-        let b = try model.withSession { try $0.analyse(audio, options: options) }
+        let a = try model.withSession { try $0.analyze(audio, options: options) }
+        let b = try model.withSession { try $0.analyze(audio, options: options) }
         #expect(a.overall == b.overall)
         // 9 s with 2 s windows: 5 windows of 1.8 s, equal weights.
         let windows = try (0..<5).map { w in
@@ -84,10 +84,10 @@ struct EmotionAnalysisTests {
         let source = InMemorySamples(channels: [left, right], blockSize: 5000)
         var options = AnalysisOptions(segmentSeconds: 3, voiceActivityDetection: voiceActivity)
         options.retainedSamplesLimit = retainedSamplesLimit
-        let sequential = try model.withSession { try $0.analyse(source, options: options) }
+        let sequential = try model.withSession { try $0.analyze(source, options: options) }
         for threads in [2, 3, 8] {
             options.parallelism = threads
-            let parallel = try model.withSession { try $0.analyse(source, options: options) }
+            let parallel = try model.withSession { try $0.analyze(source, options: options) }
             #expect(parallel.sampleCount == sequential.sampleCount)
             for (p, s) in zip(parallel.channels, sequential.channels) {
                 #expect(p.overall == s.overall)
@@ -117,8 +117,8 @@ struct EmotionAnalysisTests {
         options.parallelism = threads
         let once = Promising(base: source, promised: source.expectedSampleCount)
         let twice = Promising(base: source, promised: nil)
-        let single = try model.withSession { try $0.analyse(once, options: options) }
-        let double = try model.withSession { try $0.analyse(twice, options: options) }
+        let single = try model.withSession { try $0.analyze(once, options: options) }
+        let double = try model.withSession { try $0.analyze(twice, options: options) }
         #expect(once.passes.value == 1 && twice.passes.value == 2)
         #expect(single.sampleCount == double.sampleCount && single.sampleCount == source.expectedSampleCount)
         for (a, b) in zip(single.channels, double.channels) {
@@ -127,7 +127,7 @@ struct EmotionAnalysisTests {
         }
         // With voice activity detection the energy pass is needed (the channel's noise floor).
         options.voiceActivityDetection = true
-        _ = try model.withSession { try $0.analyse(once, options: options) }
+        _ = try model.withSession { try $0.analyze(once, options: options) }
         #expect(once.passes.value == 3)
     }
 
@@ -141,9 +141,9 @@ struct EmotionAnalysisTests {
         var options = AnalysisOptions(segmentSeconds: 4, voiceActivityDetection: false)
         options.parallelism = 2
         options.retainedSamplesLimit = 0
-        let reference = try model.withSession { try $0.analyse(Promising(base: base, promised: nil), options: options) }
+        let reference = try model.withSession { try $0.analyze(Promising(base: base, promised: nil), options: options) }
         let lying = Promising(base: base, promised: audio.count + error)
-        let result = try model.withSession { try $0.analyse(lying, options: options) }
+        let result = try model.withSession { try $0.analyze(lying, options: options) }
         #expect(lying.passes.value == 3)  // the abandoned single pass, then both passes
         #expect(result.sampleCount == audio.count)
         #expect(result.channels[0].segments == reference.channels[0].segments)
@@ -160,8 +160,8 @@ struct EmotionAnalysisTests {
         var options = AnalysisOptions(segmentSeconds: 2, voiceActivityDetection: false)
         options.retainedSamplesLimit = 0
         options.parallelism = threads
-        #expect(throws: AnalysisError.self) { try model.withSession { try $0.analyse(source, options: options) } }
-        let after = try model.withSession { try $0.analyse(InMemorySamples(channels: [audio]), options: options) }
+        #expect(throws: AnalysisError.self) { try model.withSession { try $0.analyze(source, options: options) } }
+        let after = try model.withSession { try $0.analyze(InMemorySamples(channels: [audio]), options: options) }
         #expect(after.channels[0].segments.count == 20)
     }
 
@@ -183,7 +183,7 @@ struct EmotionAnalysisTests {
 
     @Test func veryShortAudioIsPaddedToTheNetworksMinimum() throws {
         let model = try model()
-        let analysis = try model.withSession { try $0.analyse(speechLike(seconds: 0.2), options: AnalysisOptions(voiceActivityDetection: false)) }
+        let analysis = try model.withSession { try $0.analyze(speechLike(seconds: 0.2), options: AnalysisOptions(voiceActivityDetection: false)) }
         #expect(analysis.overall.probabilities != nil)
     }
 }
@@ -202,7 +202,7 @@ struct VoiceActivityOnRealSpeechTests {
         let model = try EmotionModel(contentsOfFile: TinyModel.write(to: directory))
         let bytes = try [UInt8](Data(contentsOf: data.appendingPathComponent(path)))
         let audio = try AudioDecoder().decode(bytes, resamplingTo: 16000)
-        let analysis = try model.withSession { try $0.analyse(audio.channels[0], options: AnalysisOptions()) }
+        let analysis = try model.withSession { try $0.analyze(audio.channels[0], options: AnalysisOptions()) }
         #expect(analysis.overall.probabilities != nil)
         #expect(analysis.overall.speechSeconds > 0.5, "speech found: \(analysis.overall.speechSeconds) s")
     }
@@ -214,7 +214,7 @@ struct VoiceActivityOnRealSpeechTests {
         var random = SeededRandom(seed: 5)
         // Quiet room noise, then a louder burst of noise: loud, but never periodic.
         let noise = (0..<48000).map { i in (random.uniform() - 0.5) * (i > 16000 && i < 32000 ? 0.6 : 0.02) }
-        let analysis = try model.withSession { try $0.analyse(noise, options: AnalysisOptions()) }
+        let analysis = try model.withSession { try $0.analyze(noise, options: AnalysisOptions()) }
         #expect(analysis.overall.probabilities == nil)
     }
 }

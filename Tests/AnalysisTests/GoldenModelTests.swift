@@ -27,11 +27,11 @@ struct GoldenModelTests {
 
     /// Every probability of every channel, overall and per segment (silent segments as empty lists),
     /// and the speech seconds behind each.
-    static func analyse(file: String, mix: Bool, options: AnalysisOptions) throws -> [String: [[Double]]] {
+    static func analyze(file: String, mix: Bool, options: AnalysisOptions) throws -> [String: [[Double]]] {
         let model = try EmotionModel(contentsOfFile: root.appendingPathComponent("Models/ser-cnn/1/model.safetensors").path)
         let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent(file)))
         let source = try EncodedAudioSource(bytes: bytes, decoder: AudioDecoder(), sampleRate: model.sampleRate, mix: mix)
-        let analysis = try model.withSession { try $0.analyse(source, options: options) }
+        let analysis = try model.withSession { try $0.analyze(source, options: options) }
         var result: [String: [[Double]]] = [:]
         for (c, channel) in analysis.channels.enumerated() {
             let estimates = [channel.overall] + channel.segments.map(\.estimate)
@@ -43,7 +43,7 @@ struct GoldenModelTests {
 
     @Test func theShippedModelGivesTheRecordedProbabilities() throws {
         var actual: [String: [String: [[Double]]]] = [:]
-        for c in Self.cases { actual[c.name] = try Self.analyse(file: c.file, mix: c.mix, options: c.options) }
+        for c in Self.cases { actual[c.name] = try Self.analyze(file: c.file, mix: c.mix, options: c.options) }
         if ProcessInfo.processInfo.environment["SER_RECORD_GOLDEN"] != nil {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -78,7 +78,7 @@ struct EvaluationRunTests {
         let scored = UtteranceScorer(model: model).score(utterances[3])
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: utterances[3].path)))
         let samples = try AudioDecoder().decode(bytes, resamplingTo: 16_000).mixdown()
-        let direct = try model.withSession { try $0.analyse(samples, options: AnalysisOptions()) }
+        let direct = try model.withSession { try $0.analyze(samples, options: AnalysisOptions()) }
         #expect(scored.probabilities == direct.overall.probabilities)
         #expect(scored.probabilities != nil)
         // The telephone condition changes the input, so it changes the probabilities.

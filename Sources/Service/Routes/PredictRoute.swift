@@ -58,7 +58,7 @@ extension ServiceApplication {
             let result: SourceAnalysis
             do throws(AnalysisError) {
                 result = try model.withSession { (session) throws(AnalysisError) -> SourceAnalysis in
-                    try session.analyse(source, options: options)
+                    try session.analyze(source, options: options)
                 }
             } catch {
                 switch error {

@@ -38,7 +38,7 @@ public enum Noise {
             b6 = white * 0.115926
             if i >= warmUp { output[i - warmUp] = Float(pink) }
         }
-        return normalised(output)
+        return normalized(output)
     }
 
     /// `count` samples of babble: `talkers` clips from `pool` (chosen at random, each from a random
@@ -58,7 +58,7 @@ public enum Noise {
                 if position == clip.count { position = 0 }
             }
         }
-        return normalised(mix)
+        return normalized(mix)
     }
 
     /// Root-mean-square level of `signal` (0 for an empty one).
@@ -69,7 +69,7 @@ public enum Noise {
         return (sum / Double(signal.count)).squareRoot()
     }
 
-    static func normalised(_ signal: [Float]) -> [Float] {
+    static func normalized(_ signal: [Float]) -> [Float] {
         let level = rms(signal)
         guard level > 0 else { return signal }
         let scale = Float(1 / level)

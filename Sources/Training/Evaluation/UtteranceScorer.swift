@@ -17,8 +17,8 @@ public struct ScoredUtterance: Sendable {
 
 /// Scores utterances exactly as the service does: decode the file (`AudioDecoder`), resample to the
 /// model's rate, mix to mono, optionally pass through the telephone channel, and run
-/// `InferenceSession.analyse` with one segment over the whole file and voice-activity detection on
-/// (the `/v1/analyze` defaults), taking the overall estimate.
+/// `InferenceSession.analyze` with one segment over the whole file and voice-activity detection on
+/// (the `/v1/predict` defaults), taking the overall estimate.
 public struct UtteranceScorer: Sendable {
     public let model: EmotionModel
     /// Pass each file through `TelephoneChannel` before scoring.
@@ -40,7 +40,7 @@ public struct UtteranceScorer: Sendable {
         do {
             var samples = try decoder.decode([UInt8](data), resamplingTo: model.sampleRate).mixdown()
             if telephone { samples = TelephoneChannel(sampleRate: model.sampleRate).apply(samples) }
-            let analysis = try model.withSession { session in try session.analyse(samples, options: options) }
+            let analysis = try model.withSession { session in try session.analyze(samples, options: options) }
             return ScoredUtterance(utterance: utterance, probabilities: analysis.overall.probabilities, failure: nil)
         } catch {
             return ScoredUtterance(utterance: utterance, probabilities: nil, failure: "\(error)")

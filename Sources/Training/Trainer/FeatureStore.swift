@@ -52,10 +52,10 @@ public final class FeatureStore: Sendable {
         let results = Mutex<[Int: [(Matrix, Matrix?)]]>([:])
         let failure = Mutex<(any Error)?>(nil)
         let workers = max(1, threads)
-        var unnormalised = input
-        unnormalised.mean = []
-        unnormalised.standardDeviation = []
-        let spec = unnormalised
+        var unnormalized = input
+        unnormalized.mean = []
+        unnormalized.standardDeviation = []
+        let spec = unnormalized
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             do {
                 let extractor = try FeatureExtractor(config: featureConfig, fftPlanning: .estimate)
