@@ -22,7 +22,7 @@ public final class ServiceApplication: Sendable {
     ///   - registry: the models to serve (readiness is "at least one loaded").
     ///   - configuration: limits, concurrency and keys.
     ///   - logger: the logger every request line and event goes to.
-    public init(registry: ModelRegistry, configuration: ServiceConfiguration = ServiceConfiguration(), logger: Logger) {
+    public init(registry: ModelRegistry, configuration: ServiceConfiguration, logger: Logger) {
         self.logger = logger
         self.registry = registry
         self.configuration = configuration

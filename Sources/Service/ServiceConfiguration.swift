@@ -1,7 +1,7 @@
 import AudioDecoding
 
-/// What the service accepts and how much work it takes on; every field is a flag and a `SER_*`
-/// environment variable of `ser-server`.
+/// What the service accepts and how much work it takes on. Made from `ServerConfiguration.service`,
+/// where every field is a flag and a `SER_*` variable with its one default.
 public struct ServiceConfiguration: Sendable {
     /// Bounds on uploaded audio (duration, channels, sample rates).
     public var audioLimits: AudioLimits
@@ -20,8 +20,8 @@ public struct ServiceConfiguration: Sendable {
     /// Key for `POST /v1/models/reload`; nil = reload only by SIGHUP.
     public var adminKey: String?
 
-    public init(audioLimits: AudioLimits = AudioLimits(), maxConcurrentPredictions: Int = 2, analysisThreads: Int = 1,
-                maxQueuedPredictions: Int = 32, queueTimeoutSeconds: Double = 30, apiKeys: [String] = [], adminKey: String? = nil) {
+    public init(audioLimits: AudioLimits, maxConcurrentPredictions: Int, analysisThreads: Int,
+                maxQueuedPredictions: Int, queueTimeoutSeconds: Double, apiKeys: [String], adminKey: String?) {
         self.audioLimits = audioLimits
         self.maxConcurrentPredictions = maxConcurrentPredictions
         self.analysisThreads = analysisThreads

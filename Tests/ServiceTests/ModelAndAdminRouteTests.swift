@@ -40,7 +40,7 @@ struct ModelAndAdminRouteTests {
     }
 
     @Test func apiKeysGuardV1RoutesButNotProbes() throws {
-        let fixture = try ServiceFixture(configuration: ServiceConfiguration(apiKeys: ["k1-secret", "k2-secret"]))
+        let fixture = try ServiceFixture(configuration: ServiceFixture.service { $0.apiKeys = ["k1-secret", "k2-secret"] })
         let wav = try ServiceFixture.speechWAV()
         let none = fixture.predict(wav)
         #expect(none.status == 401 && none.header("WWW-Authenticate") == "Bearer")
@@ -55,7 +55,7 @@ struct ModelAndAdminRouteTests {
     }
 
     @Test func reloadNeedsTheAdminKeyAndPicksUpNewVersions() throws {
-        let fixture = try ServiceFixture(configuration: ServiceConfiguration(apiKeys: ["client"], adminKey: "admin-secret"))
+        let fixture = try ServiceFixture(configuration: ServiceFixture.service { $0.apiKeys = ["client"]; $0.adminKey = "admin-secret" })
         #expect(fixture.respond("POST", "/v1/models/reload").status == 401)
         #expect(fixture.respond("POST", "/v1/models/reload", headers: [("Authorization", "Bearer client")]).status == 403)
         try TinyModel.write(to: fixture.directory, name: "tiny", version: 2, seed: 7)
@@ -94,7 +94,7 @@ struct ModelAndAdminRouteTests {
     /// The slot is held by a closure the test controls, so the outcome does not depend on how long a
     /// prediction takes (timing-based versions failed under AddressSanitizer on a loaded machine).
     @Test func overloadIsRefusedWith503AndRetryAfter() throws {
-        let fixture = try ServiceFixture(configuration: ServiceConfiguration(maxConcurrentPredictions: 1, maxQueuedPredictions: 0))
+        let fixture = try ServiceFixture(configuration: ServiceFixture.service { $0.maxConcurrentPredictions = 1; $0.maxQueuedPredictions = 0 })
         let short = try ServiceFixture.speechWAV(seconds: 1)
         let release = DispatchSemaphore(value: 0)
         let finished = fixture.application.limiter.holdSlot(until: release)

@@ -164,13 +164,13 @@ struct PredictRouteTests {
     }
 
     @Test func audioOverTheDurationLimitIs413() throws {
-        let fixture = try ServiceFixture(configuration: ServiceConfiguration(audioLimits: AudioLimits(maxDurationSeconds: 2)))
+        let fixture = try ServiceFixture(configuration: ServiceFixture.service { $0.audioLimits = AudioLimits(maxDurationSeconds: 2) })
         let response = fixture.predict(try ServiceFixture.speechWAV(seconds: 3))
         #expect(response.status == 413 && ServiceFixture.errorCode(response) == "audio_too_long")
     }
 
     @Test func tooManyChannelsIs400() throws {
-        let fixture = try ServiceFixture(configuration: ServiceConfiguration(audioLimits: AudioLimits(maxChannels: 1)))
+        let fixture = try ServiceFixture(configuration: ServiceFixture.service { $0.audioLimits = AudioLimits(maxChannels: 1) })
         let response = fixture.predict(try ServiceFixture.speechWAV(channels: 2))
         #expect(response.status == 400 && ServiceFixture.errorCode(response) == "invalid_channel_count")
     }
@@ -199,7 +199,7 @@ struct PredictRouteTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try TinyModel.write(to: directory, name: "plain", seed: 4, temperature: 1)
         try TinyModel.write(to: directory, name: "calibrated", seed: 4, temperature: 2.5)
-        let app = ServiceApplication(registry: .init(directory: directory.path, logger: ServiceFixture.logger), logger: ServiceFixture.logger)
+        let app = ServiceApplication(registry: .init(directory: directory.path, logger: ServiceFixture.logger), configuration: ServiceFixture.service(), logger: ServiceFixture.logger)
         app.reloadModels(trigger: "test")
         let wav = try ServiceFixture.speechWAV()
         func probabilities(_ model: String) -> [String: Double] {

@@ -101,7 +101,7 @@ struct SecurityTests {
         try TinyModel.write(to: outside, name: "evil", version: 1, seed: 9)
         try TinyModel.write(to: root, name: "evil", version: 1, seed: 9)   // root/evil/1: "../evil" from models/
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let app = ServiceApplication(registry: ModelRegistry(directory: models.path, logger: logger), logger: logger)
+        let app = ServiceApplication(registry: ModelRegistry(directory: models.path, logger: logger), configuration: ServiceFixture.service(), logger: logger)
         app.reloadModels(trigger: "test")
         #expect(app.registry.snapshot.names == ["tiny"])
 

@@ -12,7 +12,14 @@ struct ServiceFixture {
     let directory: URL
     let application: ServiceApplication
 
-    init(models: [(String, Int)] = [("tiny", 1)], configuration: ServiceConfiguration = ServiceConfiguration()) throws {
+    /// The server's default service configuration (as on a 2-core machine), changed by `change`.
+    static func service(_ change: (inout ServiceConfiguration) -> Void = { _ in }) -> ServiceConfiguration {
+        var configuration = ServerConfiguration(cores: 2).service
+        change(&configuration)
+        return configuration
+    }
+
+    init(models: [(String, Int)] = [("tiny", 1)], configuration: ServiceConfiguration = ServiceFixture.service()) throws {
         directory = TinyModel.temporaryDirectory()
         for (index, (name, version)) in models.enumerated() {
             try TinyModel.write(to: directory, name: name, version: version, seed: UInt64(index + 1))

@@ -22,10 +22,10 @@ try! TinyModel.write(to: models, name: "tiny", version: 1, seed: 1)
 try! TinyModel.write(to: models, name: "tiny", version: 2, seed: 2)
 let logger = Logger(label: "fuzz") { _ in SwiftLogNoOpLogHandler() }
 let registry = ModelRegistry(directory: models.path, logger: logger)
-let application = ServiceApplication(
-    registry: registry,
-    configuration: ServiceConfiguration(audioLimits: AudioLimits(maxDurationSeconds: 20), adminKey: "fuzz-admin-key"),
-    logger: logger)
+var configuration = ServerConfiguration(cores: 2)
+configuration.maxDurationSeconds = 20
+configuration.adminKey = "fuzz-admin-key"
+let application = ServiceApplication(registry: registry, configuration: configuration.service, logger: logger)
 application.reloadModels(trigger: "fuzz")
 precondition(!registry.readyModelNames.isEmpty, "the tiny model did not load")
 

@@ -4,7 +4,7 @@ import HTTPServer
 /// and people exploring the API call first. Liveness never depends on model loading.
 enum HealthRoutes {
     static func register(in router: inout Router, application: ApplicationProxy) {
-        let live: Router.Handler = { _ in .json(200, Array("{\"live\":true}".utf8)) }
+        let live: Router.Handler = { _ in .json(200, encoding: LiveResponse()) }
         router.add("GET", "/v2/health/live", live)
         router.add("GET", "/healthz", live)
 
@@ -16,15 +16,13 @@ enum HealthRoutes {
             guard !models.isEmpty else {
                 throw APIError.unavailable("no model is loaded yet", retryAfterSeconds: 1)
             }
-            let list = models.map(JSONString.quote).joined(separator: ",")
-            return .json(200, Array("{\"ready\":true,\"models\":[\(list)]}".utf8))
+            return .json(200, encoding: ReadyResponse(models: models))
         }
         router.add("GET", "/v2/health/ready", ready)
         router.add("GET", "/readyz", ready)
 
         router.add("GET", "/v2") { _ in
-            let body = "{\"name\":\"ser-server\",\"version\":\(JSONString.quote(ServiceApplication.version)),\"extensions\":[]}"
-            return .json(200, Array(body.utf8))
+            .json(200, encoding: ServerMetadataResponse())
         }
 
         router.add("GET", "/openapi.yaml") { _ in

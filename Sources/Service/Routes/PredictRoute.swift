@@ -22,14 +22,7 @@ extension ServiceApplication {
         let started = clock.now
         let parameters = try PredictionParameters.parse(context.request)
         let audioBytes = try Self.audioBody(of: context.request)
-        let model: EmotionModel
-        do throws(ModelLookupError) {
-            model = try registry.model(named: parameters.modelName, version: parameters.modelVersion)
-        } catch {
-            if case .noModelsLoaded = error { throw APIError.unavailable("no model is loaded yet", retryAfterSeconds: 1) }
-            throw APIError(status: 404, code: "model_not_found", message: error.description)
-        }
-
+        let model = try lookUpModel(parameters)
         return try limiter.run { () throws(APIError) -> HTTPResponse in
             // The audio is decoded block by block twice (energy pass, window pass) and never held
             // whole: memory per request is the body plus what the pending windows need.
@@ -40,118 +33,90 @@ extension ServiceApplication {
             } catch {
                 throw APIError(error)
             }
-            let format = source.format
-            if parameters.roles.count > format.channelCount && parameters.channelMode == .split {
-                throw APIError.invalidParameter("roles", "\(parameters.roles.count) roles for \(format.channelCount) channel(s)")
-            }
-            // The channels to analyse: each one (agent, customer, ...) or their mix.
-            let signals: [(index: Int, role: String?)]
-            if parameters.channelMode == .mix || format.channelCount == 1 {
-                signals = [(format.channelCount == 1 ? 0 : -1, format.channelCount == 1 ? parameters.roles.first : nil)]
-            } else {
-                signals = (0..<format.channelCount).map { ($0, $0 < parameters.roles.count ? parameters.roles[$0] : nil) }
-            }
-            var options = AnalysisOptions(segmentSeconds: parameters.segmentSeconds, hopSeconds: parameters.hopSeconds,
-                                          voiceActivityDetection: parameters.voiceActivityDetection,
-                                          maximumSegments: PredictionParameters.maximumSegments)
-            options.parallelism = Self.analysisParallelism(threads: configuration.analysisThreads, running: limiter.running)
-            let result: SourceAnalysis
-            do throws(AnalysisError) {
-                result = try model.withSession { (session) throws(AnalysisError) -> SourceAnalysis in
-                    try session.analyze(source, options: options)
-                }
-            } catch {
-                switch error {
-                case .audio(let audioError): throw APIError(audioError)
-                case .tooManySegments(let count, let maximum):
-                    throw APIError.invalidParameter("segment", "\(count) segments requested; at most \(maximum) (use a longer segment or hop)")
-                case .network(let networkError):
-                    // The network accepted the model at load time; a failure here is the server's fault.
-                    context.logger.error("inference failed", metadata: ["error": "\(networkError)"])
-                    throw APIError(status: 500, code: "internal_error", message: "inference failed; the error is logged with request id \(context.requestID)")
-                }
-            }
-            let analyses = result.channels
+            let signals = try Self.signals(of: source.format, parameters: parameters)
+            let result = try analyze(source, model: model, parameters: parameters, context: context)
+            let response = Self.response(result, signals: signals, model: model, format: source.format, context: context,
+                                         totalSeconds: (clock.now - started) / .seconds(1))
             let durationSeconds = Double(result.sampleCount) / Double(model.sampleRate)
-            let overall = EmotionEstimate.combine(analyses.map(\.overall))
-            if parameters.voiceActivityDetection, overall.probabilities == nil {
-                throw APIError(status: 422, code: "no_speech",
-                               message: "no speech was found in the audio; send audio with speech, or set vad=false to analyse it anyway")
-            }
             metrics.audioAnalysed(seconds: durationSeconds)
             context.logMetadata["audio_s"] = "\((durationSeconds * 1000).rounded() / 1000)"
             context.logMetadata["model"] = "\(model.name):\(model.version)"
+            context.logMetadata["decode_ms"] = "\((result.decodeSeconds * 1e6).rounded() / 1000)"
+            context.logMetadata["features_ms"] = "\((result.featureSeconds * 1e6).rounded() / 1000)"
+            context.logMetadata["inference_ms"] = "\((result.inferenceSeconds * 1e6).rounded() / 1000)"
+            return .json(200, encoding: response)
+        }
+    }
 
-            var json = JSONWriter()
-            json.beginObject()
-            json.key("request_id"); json.string(context.requestID)
-            json.key("model"); json.beginObject()
-            json.key("name"); json.string(model.name)
-            json.key("version"); json.string(model.version)
-            json.endObject()
-            json.key("labels"); json.beginArray(); for label in model.labels { json.string(label) }; json.endArray()
-            json.key("audio"); json.beginObject()
-            json.key("duration_s"); json.number(durationSeconds, digits: 3)
-            json.key("sample_rate"); json.int(format.sampleRate)
-            json.key("channels"); json.int(format.channelCount)
-            json.key("container"); json.string(format.container)
-            json.key("encoding"); json.string(format.encoding)
-            json.endObject()
-            json.key("overall"); Self.write(overall, labels: model.labels, to: &json)
-            json.key("channels"); json.beginArray()
-            for (signal, analysis) in zip(signals, analyses) {
-                json.beginObject()
-                json.key("index"); json.int(signal.index)
-                json.key("role"); json.string(signal.role)
-                json.key("overall"); Self.write(analysis.overall, labels: model.labels, to: &json)
-                json.key("segments"); json.beginArray()
-                for segment in analysis.segments {
-                    json.beginObject()
-                    json.key("start_s"); json.number(segment.startSeconds, digits: 3)
-                    json.key("end_s"); json.number(segment.endSeconds, digits: 3)
-                    json.key("speech"); json.bool(segment.speech)
-                    Self.writeFields(segment.estimate, labels: model.labels, to: &json, includeSpeechSeconds: false)
-                    json.endObject()
-                }
-                json.endArray()
-                json.endObject()
+    /// The model the request names (or the default), or 404 / 503.
+    private func lookUpModel(_ parameters: PredictionParameters) throws(APIError) -> EmotionModel {
+        do throws(ModelLookupError) {
+            return try registry.model(named: parameters.modelName, version: parameters.modelVersion)
+        } catch {
+            if case .noModelsLoaded = error { throw APIError.unavailable("no model is loaded yet", retryAfterSeconds: 1) }
+            throw APIError(status: 404, code: "model_not_found", message: error.description)
+        }
+    }
+
+    /// The channels to analyse with their roles: each one (agent, customer, ...) or, with
+    /// `channels=mix` or mono audio, one signal (index -1 for the mix).
+    private static func signals(of format: AudioFormat, parameters: PredictionParameters) throws(APIError) -> [(index: Int, role: String?)] {
+        if parameters.roles.count > format.channelCount && parameters.channelMode == .split {
+            throw APIError.invalidParameter("roles", "\(parameters.roles.count) roles for \(format.channelCount) channel(s)")
+        }
+        if parameters.channelMode == .mix || format.channelCount == 1 {
+            return [(format.channelCount == 1 ? 0 : -1, format.channelCount == 1 ? parameters.roles.first : nil)]
+        }
+        return (0..<format.channelCount).map { ($0, $0 < parameters.roles.count ? parameters.roles[$0] : nil) }
+    }
+
+    /// Runs the analysis with the request's options on a pooled session; 422 `no_speech` when voice
+    /// activity finds none.
+    private func analyze(_ source: EncodedAudioSource, model: EmotionModel, parameters: PredictionParameters,
+                         context: RequestContext) throws(APIError) -> SourceAnalysis {
+        var options = AnalysisOptions(segmentSeconds: parameters.segmentSeconds, hopSeconds: parameters.hopSeconds,
+                                      voiceActivityDetection: parameters.voiceActivityDetection,
+                                      maximumSegments: PredictionParameters.maximumSegments)
+        options.parallelism = Self.analysisParallelism(threads: configuration.analysisThreads, running: limiter.running)
+        let result: SourceAnalysis
+        do throws(AnalysisError) {
+            result = try model.withSession { (session) throws(AnalysisError) -> SourceAnalysis in
+                try session.analyze(source, options: options)
             }
-            json.endArray()
-            let decodeSeconds = result.decodeSeconds, features = result.featureSeconds, inference = result.inferenceSeconds
-            let total = (clock.now - started) / .seconds(1)
-            json.key("timings_ms"); json.beginObject()
-            json.key("decode"); json.number(decodeSeconds * 1000, digits: 3)
-            json.key("features"); json.number(features * 1000, digits: 3)
-            json.key("inference"); json.number(inference * 1000, digits: 3)
-            json.key("total"); json.number(total * 1000, digits: 3)
-            json.endObject()
-            json.endObject()
-            context.logMetadata["decode_ms"] = "\((decodeSeconds * 1e6).rounded() / 1000)"
-            context.logMetadata["features_ms"] = "\((features * 1e6).rounded() / 1000)"
-            context.logMetadata["inference_ms"] = "\((inference * 1e6).rounded() / 1000)"
-            return .json(200, json.bytes)
+        } catch {
+            switch error {
+            case .audio(let audioError): throw APIError(audioError)
+            case .tooManySegments(let count, let maximum):
+                throw APIError.invalidParameter("segment", "\(count) segments requested; at most \(maximum) (use a longer segment or hop)")
+            case .network(let networkError):
+                // The network accepted the model at load time; a failure here is the server's fault.
+                context.logger.error("inference failed", metadata: ["error": "\(networkError)"])
+                throw APIError(status: 500, code: "internal_error", message: "inference failed; the error is logged with request id \(context.requestID)")
+            }
         }
+        if parameters.voiceActivityDetection, EmotionEstimate.combine(result.channels.map(\.overall)).probabilities == nil {
+            throw APIError(status: 422, code: "no_speech",
+                           message: "no speech was found in the audio; send audio with speech, or set vad=false to analyze it anyway")
+        }
+        return result
     }
 
-    /// `{"label", "confidence", "probabilities", "speech_s"}`.
-    static func write(_ estimate: EmotionEstimate, labels: [String], to json: inout JSONWriter) {
-        json.beginObject()
-        writeFields(estimate, labels: labels, to: &json, includeSpeechSeconds: true)
-        json.endObject()
-    }
-
-    static func writeFields(_ estimate: EmotionEstimate, labels: [String], to json: inout JSONWriter, includeSpeechSeconds: Bool) {
-        json.key("probabilities")
-        if let p = estimate.probabilities {
-            json.beginObject()
-            for (label, value) in zip(labels, p) { json.key(label); json.number(Double(value)) }
-            json.endObject()
-        } else {
-            json.null()
+    /// The response body for an analysis.
+    private static func response(_ result: SourceAnalysis, signals: [(index: Int, role: String?)], model: EmotionModel,
+                                 format: AudioFormat, context: RequestContext, totalSeconds: Double) -> PredictionResponse {
+        let labels = model.labels
+        let channels = zip(signals, result.channels).map { signal, analysis in
+            ChannelBody(index: signal.index, role: signal.role, overall: EstimateBody(analysis.overall, labels: labels),
+                        segments: analysis.segments.map { SegmentBody($0, labels: labels) })
         }
-        json.key("label"); json.string(estimate.topIndex.map { labels[$0] })
-        json.key("confidence"); json.number(estimate.topIndex.map { Double(estimate.probabilities![$0]) })
-        if includeSpeechSeconds { json.key("speech_s"); json.number(estimate.speechSeconds, digits: 3) }
+        return PredictionResponse(
+            requestID: context.requestID, model: .init(name: model.name, version: model.version), labels: labels,
+            audio: .init(durationSeconds: rounded(Double(result.sampleCount) / Double(model.sampleRate), digits: 3),
+                         sampleRate: format.sampleRate, channels: format.channelCount, container: format.container,
+                         encoding: format.encoding),
+            overall: EstimateBody(.combine(result.channels.map(\.overall)), labels: labels), channels: channels,
+            timings: .init(decode: rounded(result.decodeSeconds * 1000, digits: 3), features: rounded(result.featureSeconds * 1000, digits: 3),
+                           inference: rounded(result.inferenceSeconds * 1000, digits: 3), total: rounded(totalSeconds * 1000, digits: 3)))
     }
 
     /// The audio bytes of a predict request: the raw body, or the file part of a multipart form.

@@ -1,0 +1,33 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import HTTPServer
+
+extension HTTPResponse {
+    /// A JSON response with `body` encoded by its `Encodable` conformance (keys in declaration order).
+    static func json(_ status: Int, encoding body: some Encodable) -> HTTPResponse {
+        // The response types hold plain strings, finite numbers, arrays and objects: encoding cannot fail.
+        let data = try! JSONEncoder().encode(body)
+        return .json(status, [UInt8](data))
+    }
+}
+
+/// `value` rounded to `digits` decimals, as the API reports measurements (JSON has no NaN or
+/// infinity: those become nil, encoded as null).
+func rounded(_ value: Double, digits: Int) -> Double? {
+    guard value.isFinite else { return nil }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    return (value * scale).rounded() / scale
+}
+
+/// A JSON object key known only at run time (a label name).
+struct DynamicKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
