@@ -146,95 +146,105 @@ public final class HTTPServer: Sendable {
         uploadData: UnsafePointer<CChar>?, uploadDataSize: UnsafeMutablePointer<Int>,
         conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     ) -> MHD_Result {
-        guard let existing = conCls.pointee else {
-            let state = RequestState()
-            conCls.pointee = Unmanaged.passRetained(state).toOpaque()
-            inFlight.add(1, ordering: .relaxed)
-            if let declared = lookup(connection, MHD_ValueKind.HEADER_KIND, "Content-Length").flatMap(Int.init) {
-                if declared > configuration.maxBodyBytes {
-                    // Refuse before reading: the client learns at once and the body is never buffered.
-                    state.responded = true
-                    return queue(connection, .error(413, code: "body_too_large",
-                        message: "the request body of \(declared) bytes exceeds the limit of \(configuration.maxBodyBytes) bytes"))
-                }
-                state.declaredLength = max(declared, 0)
-            }
-            // A request with a body is read only when admitted (see `BodyAdmission`); until then its
-            // connection is suspended.
-            if Self.hasBody(declaredLength: state.declaredLength,
-                            transferEncoding: lookup(connection, MHD_ValueKind.HEADER_KIND, "Transfer-Encoding")) {
-                if let ticket = admission.admit(connection, bytes: state.declaredLength) {
-                    state.ticket = ticket
-                } else {
-                    state.admitted()
-                }
-            }
-            return MHD_Result.YES
-        }
+        guard let existing = conCls.pointee else { return beginRequest(connection, conCls) }
         let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
-        if let ticket = state.ticket {
-            // Resumed: either admitted, or it waited longer than the limit and is refused unread.
-            state.ticket = nil
-            if admission.wasAdmitted(ticket) {
-                state.admitted()
-                // libmicrohttpd repeats the call it was suspended in (the head, no data yet): not the
-                // end of the body, which comes only after the data.
-                if uploadDataSize.pointee == 0 { return MHD_Result.YES }
-            } else {
-                state.responded = true
-                state.body = []
-                let seconds = Int(configuration.bodyWaitTimeoutSeconds.rounded(.up))
-                return queue(connection, .error(503, code: "unavailable",
-                    message: draining.load(ordering: .relaxed)
-                        ? "the server is shutting down; retry on another instance"
-                        : "the server is at capacity: the request waited \(seconds) s for its body to be read; retry later",
-                    headers: [("Retry-After", "1")]))
-            }
+        if state.ticket != nil, let result = resumeAfterAdmission(state, connection, uploadDataSize: uploadDataSize.pointee) {
+            return result
         }
         if state.responded { return MHD_Result.YES }
-
-        let size = uploadDataSize.pointee
-        if size > 0 {
-            if !state.bodyTooLarge {
-                if state.body.count + size > configuration.maxBodyBytes {
-                    state.bodyTooLarge = true
-                    state.body = []  // keep reading (and discarding) so the client gets a response
-                } else if let uploadData {
-                    UnsafeRawPointer(uploadData).withMemoryRebound(to: UInt8.self, capacity: size) {
-                        state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
-                    }
-                }
-            }
+        if uploadDataSize.pointee > 0 {
+            receiveBodyChunk(state, uploadData, size: uploadDataSize.pointee)
             uploadDataSize.pointee = 0
             return MHD_Result.YES
         }
+        return complete(state, connection, url: url, method: method)
+    }
 
+    /// Phase 1, the head: refuses a declared body over the limit before reading it, and asks for
+    /// admission when the request has a body (its connection stays suspended until admitted).
+    private func beginRequest(_ connection: OpaquePointer, _ conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
+        let state = RequestState()
+        conCls.pointee = Unmanaged.passRetained(state).toOpaque()
+        inFlight.add(1, ordering: .relaxed)
+        if let declared = lookup(connection, MHD_ValueKind.HEADER_KIND, "Content-Length").flatMap(Int.init) {
+            if declared > configuration.maxBodyBytes {
+                // Refuse before reading: the client learns at once and the body is never buffered.
+                state.responded = true
+                return queue(connection, .error(413, code: "body_too_large",
+                    message: "the request body of \(declared) bytes exceeds the limit of \(configuration.maxBodyBytes) bytes"))
+            }
+            state.declaredLength = max(declared, 0)
+        }
+        if Self.hasBody(declaredLength: state.declaredLength,
+                        transferEncoding: lookup(connection, MHD_ValueKind.HEADER_KIND, "Transfer-Encoding")) {
+            if let ticket = admission.admit(connection, bytes: state.declaredLength) {
+                state.ticket = ticket
+            } else {
+                state.admitted()
+            }
+        }
+        return MHD_Result.YES
+    }
+
+    /// Phase 2, resumed after waiting for admission: either admitted (nil: carry on, or YES for the
+    /// repeated head call), or it waited longer than the limit and is refused unread with 503.
+    private func resumeAfterAdmission(_ state: RequestState, _ connection: OpaquePointer, uploadDataSize: Int) -> MHD_Result? {
+        guard let ticket = state.ticket else { return nil }
+        state.ticket = nil
+        if admission.wasAdmitted(ticket) {
+            state.admitted()
+            // libmicrohttpd repeats the call it was suspended in (the head, no data yet): not the
+            // end of the body, which comes only after the data.
+            return uploadDataSize == 0 ? MHD_Result.YES : nil
+        }
+        state.responded = true
+        state.body = []
+        let seconds = Int(configuration.bodyWaitTimeoutSeconds.rounded(.up))
+        return queue(connection, .error(503, code: "unavailable",
+            message: draining.load(ordering: .relaxed)
+                ? "the server is shutting down; retry on another instance"
+                : "the server is at capacity: the request waited \(seconds) s for its body to be read; retry later",
+            headers: [("Retry-After", "1")]))
+    }
+
+    /// Phase 3, a chunk of the body: kept while within the limit; past it the body is discarded but
+    /// still read, so the client gets its 413.
+    private func receiveBodyChunk(_ state: RequestState, _ data: UnsafePointer<CChar>?, size: Int) {
+        guard !state.bodyTooLarge else { return }
+        if state.body.count + size > configuration.maxBodyBytes {
+            state.bodyTooLarge = true
+            state.body = []
+        } else if let data {
+            UnsafeRawPointer(data).withMemoryRebound(to: UInt8.self, capacity: size) {
+                state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+            }
+        }
+    }
+
+    /// Phase 4, the whole request is in: hands it to the handler, releases its admission (the next
+    /// waiting upload may be read) and queues the response.
+    private func complete(_ state: RequestState, _ connection: OpaquePointer, url: UnsafePointer<CChar>?,
+                          method: UnsafePointer<CChar>?) -> MHD_Result {
         state.responded = true
         if state.bodyTooLarge {
             return queue(connection, .error(413, code: "body_too_large",
                 message: "the request body exceeds the limit of \(configuration.maxBodyBytes) bytes"))
         }
         let bodyBytes = state.body.count
-        let response: HTTPResponse
-        do {
-            let request = HTTPRequest(
-                method: method.map { String(cString: $0) } ?? "GET",
-                path: url.map { String(cString: $0) } ?? "/",
-                query: values(connection, MHD_ValueKind.GET_ARGUMENT_KIND),
-                headers: values(connection, MHD_ValueKind.HEADER_KIND),
-                body: state.body,
-                remoteAddress: SocketAddress.describe(cmhd_client_address(connection)))
-            state.body = []
-            response = handler(request)
-        }
-        // The body is released with the request: the next waiting upload may be read.
+        let request = HTTPRequest(
+            method: method.map { String(cString: $0) } ?? "GET",
+            path: url.map { String(cString: $0) } ?? "/",
+            query: values(connection, MHD_ValueKind.GET_ARGUMENT_KIND),
+            headers: values(connection, MHD_ValueKind.HEADER_KIND),
+            body: state.body,
+            remoteAddress: SocketAddress.describe(cmhd_client_address(connection)))
+        state.body = []
+        let response = handler(request)
         releaseAdmission(state)
         if bodyBytes > 0 { bodyReleased?(bodyBytes) }
         return queue(connection, response)
     }
 
-    /// Whether a request head announces a body: a positive Content-Length (as parsed, nil when absent
-    /// or not a number), or chunked encoding.
     static func hasBody(declaredLength: Int?, transferEncoding: String?) -> Bool {
         if let declaredLength { return declaredLength > 0 }
         return transferEncoding.map { $0.lowercased().contains("chunked") } ?? false
