@@ -21,87 +21,104 @@ public enum InputAssembler {
         let config = extractor.config
         let frames = extractor.frameCount(sampleCount: samples.count)
         var input = Matrix(rows: spec.rowCount(config: config), columns: frames)
-
-        // Shared intermediate results, computed on first use.
-        var spectrogram: PowerSpectrogram?
-        var logMel: Matrix?
-        var mfcc: Matrix?
-        var pitch: PitchTrack?
-        func spectrum() -> PowerSpectrogram {
-            if let spectrogram { return spectrogram }
-            let value = extractor.powerSpectrogram(samples)
-            spectrogram = value
-            return value
-        }
-        func mel() -> Matrix {
-            if let logMel { return logMel }
-            let value = extractor.logMel(spectrogram: spectrum())
-            logMel = value
-            return value
-        }
-        func cepstrum() -> Matrix {
-            if let mfcc { return mfcc }
-            let value = extractor.mfcc(logMel: mel())
-            mfcc = value
-            return value
-        }
-        func yin() -> PitchTrack {
-            if let pitch { return pitch }
-            let value = extractor.pitch(samples)
-            pitch = value
-            return value
-        }
-
+        var blocks = FeatureBlocks(samples: samples, extractor: extractor)
         var row = 0
-        func put(_ block: Matrix) {
-            precondition(block.columns == frames, "feature block has \(block.columns) frames, expected \(frames)")
-            input.values.withUnsafeMutableBufferPointer { target in
-                block.values.withUnsafeBufferPointer { source in
-                    (target.baseAddress! + row * frames).update(from: source.baseAddress!, count: block.rows * frames)
-                }
-            }
-            row += block.rows
-        }
-        func put(_ values: [Float]) { put(Matrix(rows: 1, columns: values.count, values: values)) }
-
         for feature in spec.features {
-            switch feature {
-            case .logMel: put(mel())
-            case .logMelDelta: put(extractor.deltas(mel(), order: 1))
-            case .mfcc: put(cepstrum())
-            case .mfccDelta: put(extractor.deltas(cepstrum(), order: 1))
-            case .mfccDeltaDelta: put(extractor.deltas(cepstrum(), order: 2))
-            case .pitch:
-                let track = yin()
-                put(zip(track.frequencies, track.voiced).map { f, voiced in
-                    voiced && f > 0 ? 12 * Float.log2(f / 55) : 0
-                })
-            case .voicing: put(yin().voiced.map { $0 ? 1 : 0 })
-            case .energy: put(extractor.energyDecibels(rms: extractor.rms(samples)))
-            case .zeroCrossingRate: put(extractor.zeroCrossingRate(samples))
-            case .spectralShape:
-                let shape = extractor.spectralShape(spectrogram: spectrum())
-                put(shape.centroid.map { $0 / 1000 })
-                put(shape.rolloff.map { $0 / 1000 })
-                put(shape.flatness)
-            case .chroma: put(extractor.chroma(spectrogram: spectrum()))
+            for block in blocks.rows(of: feature) {
+                precondition(block.columns == frames, "feature block has \(block.columns) frames, expected \(frames)")
+                input.values.withUnsafeMutableBufferPointer { target in
+                    block.values.withUnsafeBufferPointer { source in
+                        (target.baseAddress! + row * frames).update(from: source.baseAddress!, count: block.rows * frames)
+                    }
+                }
+                row += block.rows
             }
         }
         precondition(row == input.rows, "assembled \(row) rows, spec says \(input.rows)")
+        if normalize, !spec.mean.isEmpty { standardize(&input, mean: spec.mean, standardDeviation: spec.standardDeviation) }
+        return input
+    }
 
-        if normalize, !spec.mean.isEmpty {
-            precondition(spec.mean.count == input.rows && spec.standardDeviation.count == input.rows,
-                         "normalisation statistics have \(spec.mean.count) rows, input has \(input.rows)")
-            let rows = input.rows
-            input.values.withUnsafeMutableBufferPointer { values in
-                for r in 0..<rows {
-                    let mean = spec.mean[r], scale = 1 / max(spec.standardDeviation[r], 1e-5)
-                    let base = r * frames
-                    for t in 0..<frames { values[base + t] = (values[base + t] - mean) * scale }
-                }
+    /// `(x − mean) / max(std, 1e-5)` per row: the one input normalisation, used by the server on every
+    /// window and by the trainer on every batch.
+    public static func standardize(_ input: inout Matrix, mean: [Float], standardDeviation: [Float]) {
+        precondition(mean.count == input.rows && standardDeviation.count == input.rows,
+                     "normalisation statistics have \(mean.count) rows, input has \(input.rows)")
+        let (rows, frames) = (input.rows, input.columns)
+        input.values.withUnsafeMutableBufferPointer { values in
+            for r in 0..<rows {
+                let m = mean[r], scale = 1 / max(standardDeviation[r], 1e-5)
+                let base = r * frames
+                for t in 0..<frames { values[base + t] = (values[base + t] - m) * scale }
             }
         }
-        return input
+    }
+}
+
+/// The feature blocks of one clip, with the intermediate results several blocks share (the STFT,
+/// log-mel, MFCC, pitch track) computed on first use.
+private struct FeatureBlocks {
+    let samples: [Float]
+    let extractor: FeatureExtractor
+    private var spectrogram: PowerSpectrogram?
+    private var logMel: Matrix?
+    private var mfcc: Matrix?
+    private var pitch: PitchTrack?
+
+    init(samples: [Float], extractor: FeatureExtractor) {
+        self.samples = samples
+        self.extractor = extractor
+    }
+
+    /// The rows `feature` contributes, `[rows, frames]` each, in order.
+    mutating func rows(of feature: ModelInputSpec.Feature) -> [Matrix] {
+        switch feature {
+        case .logMel: return [mel()]
+        case .logMelDelta: return [extractor.deltas(mel(), order: 1)]
+        case .mfcc: return [cepstrum()]
+        case .mfccDelta: return [extractor.deltas(cepstrum(), order: 1)]
+        case .mfccDeltaDelta: return [extractor.deltas(cepstrum(), order: 2)]
+        case .pitch:
+            let track = yin()
+            return [row(zip(track.frequencies, track.voiced).map { f, voiced in voiced && f > 0 ? 12 * Float.log2(f / 55) : 0 })]
+        case .voicing: return [row(yin().voiced.map { $0 ? 1 : 0 })]
+        case .energy: return [row(extractor.energyDecibels(rms: extractor.rms(samples)))]
+        case .zeroCrossingRate: return [row(extractor.zeroCrossingRate(samples))]
+        case .spectralShape:
+            let shape = extractor.spectralShape(spectrogram: spectrum())
+            return [row(shape.centroid.map { $0 / 1000 }), row(shape.rolloff.map { $0 / 1000 }), row(shape.flatness)]
+        case .chroma: return [extractor.chroma(spectrogram: spectrum())]
+        }
+    }
+
+    private func row(_ values: [Float]) -> Matrix { Matrix(rows: 1, columns: values.count, values: values) }
+
+    private mutating func spectrum() -> PowerSpectrogram {
+        if let spectrogram { return spectrogram }
+        let value = extractor.powerSpectrogram(samples)
+        spectrogram = value
+        return value
+    }
+
+    private mutating func mel() -> Matrix {
+        if let logMel { return logMel }
+        let value = extractor.logMel(spectrogram: spectrum())
+        logMel = value
+        return value
+    }
+
+    private mutating func cepstrum() -> Matrix {
+        if let mfcc { return mfcc }
+        let value = extractor.mfcc(logMel: mel())
+        mfcc = value
+        return value
+    }
+
+    private mutating func yin() -> PitchTrack {
+        if let pitch { return pitch }
+        let value = extractor.pitch(samples)
+        pitch = value
+        return value
     }
 }
 
