@@ -35,29 +35,26 @@ public final class TrainableNetwork {
         for (index, layer) in spec.layers.enumerated() {
             switch layer {
             case .conv1d(let s), .conv2d(let s):
-                let oneDimensional = if case .conv1d = layer { true } else { false }
-                layers.append(ConvolutionLayer(spec: s, oneDimensional: oneDimensional,
-                                               weight: parameter(index, "weight", decays: true), bias: optional(index, "bias")))
+                layers.append(ConvolutionLayer(spec: s, weight: parameter(index, "weight", decays: true),
+                                               bias: optional(index, "bias")))
             case .batchNorm(let s):
                 layers.append(BatchNormLayer(
-                    epsilon: s.epsilon, weight: parameter(index, "weight"), bias: parameter(index, "bias"),
+                    spec: s, weight: parameter(index, "weight"), bias: parameter(index, "bias"),
                     runningMean: parameter(index, "running_mean", trainable: false),
                     runningVariance: parameter(index, "running_var", trainable: false)))
             case .activation(let a): layers.append(ActivationLayer(activation: a))
-            case .maxPool1d(let s): layers.append(PoolingLayer(kind: .max, spec: s, oneDimensional: true))
-            case .maxPool2d(let s): layers.append(PoolingLayer(kind: .max, spec: s, oneDimensional: false))
-            case .avgPool1d(let s): layers.append(PoolingLayer(kind: .average, spec: s, oneDimensional: true))
-            case .avgPool2d(let s): layers.append(PoolingLayer(kind: .average, spec: s, oneDimensional: false))
+            case .maxPool1d(let s), .maxPool2d(let s): layers.append(PoolingLayer(kind: .max, spec: s))
+            case .avgPool1d(let s), .avgPool2d(let s): layers.append(PoolingLayer(kind: .average, spec: s))
             case .dropout(let p): layers.append(DropoutLayer(probability: p))
             case .dense(let s):
-                layers.append(DenseLayer(outFeatures: s.outFeatures, weight: parameter(index, "weight", decays: true),
+                layers.append(DenseLayer(spec: s, weight: parameter(index, "weight", decays: true),
                                          bias: optional(index, "bias")))
             case .flatten: layers.append(FlattenLayer())
             case .toSequence: layers.append(ToSequenceLayer())
-            case .statisticsPooling(let s): layers.append(StatisticsPoolingLayer(epsilon: s.epsilon))
+            case .statisticsPooling(let s): layers.append(StatisticsPoolingLayer(spec: s))
             case .attentiveStatisticsPooling(let s):
                 layers.append(AttentiveStatisticsPoolingLayer(
-                    attentionChannels: s.attentionChannels, epsilon: s.epsilon,
+                    spec: s,
                     attentionWeight: parameter(index, "attention.weight", decays: true),
                     attentionBias: parameter(index, "attention.bias"),
                     scoreWeight: parameter(index, "score.weight", decays: true), scoreBias: parameter(index, "score.bias")))
