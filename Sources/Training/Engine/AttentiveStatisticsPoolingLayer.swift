@@ -26,6 +26,18 @@ final class AttentiveStatisticsPoolingLayer: TrainableLayer {
         self.scoreBias = scoreBias
     }
 
+    /// Layer `index`'s parameters from `store`; initially `U(±1/sqrt(fan_in))` per linear map
+    /// (PyTorch's `nn.Linear`).
+    convenience init(spec: AttentiveStatisticsPoolingSpec, layer index: Int, parameters store: ParameterStore) {
+        let attention = 1 / Float(store.shape(index, "attention.weight")[1]).squareRoot()
+        let score = 1 / Float(store.shape(index, "score.weight")[1]).squareRoot()
+        self.init(spec: spec,
+                  attentionWeight: store.parameter(index, "attention.weight", .uniform(bound: attention), decays: true),
+                  attentionBias: store.parameter(index, "attention.bias", .uniform(bound: attention)),
+                  scoreWeight: store.parameter(index, "score.weight", .uniform(bound: score), decays: true),
+                  scoreBias: store.parameter(index, "score.bias", .uniform(bound: score)))
+    }
+
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
         cachedShape = input.shape
         batch = input.batch

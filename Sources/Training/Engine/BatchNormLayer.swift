@@ -22,6 +22,15 @@ final class BatchNormLayer: TrainableLayer {
         self.runningVariance = runningVariance
     }
 
+    /// Layer `index`'s parameters from `store`; initially γ = 1, β = 0, running mean 0, running
+    /// variance 1 (PyTorch's). The running statistics are buffers, not trained.
+    convenience init(spec: BatchNormSpec, layer index: Int, parameters store: ParameterStore) {
+        self.init(spec: spec, weight: store.parameter(index, "weight", .constant(1)),
+                  bias: store.parameter(index, "bias", .constant(0)),
+                  runningMean: store.parameter(index, "running_mean", .constant(0), trainable: false),
+                  runningVariance: store.parameter(index, "running_var", .constant(1), trainable: false))
+    }
+
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
         cachedMode = mode
         cachedShape = input.shape

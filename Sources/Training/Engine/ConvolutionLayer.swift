@@ -20,6 +20,15 @@ final class ConvolutionLayer: TrainableLayer {
         self.bias = bias
     }
 
+    /// Layer `index`'s parameters from `store`; initial weights He (Kaiming) uniform for ReLU,
+    /// `U(±sqrt(6 / fan_in))`, since every conv in our architectures feeds BatchNorm + ReLU; initial
+    /// biases `U(±1/sqrt(fan_in))` (PyTorch's).
+    convenience init(spec: ConvolutionSpec, layer index: Int, parameters store: ParameterStore) {
+        let fanIn = Float(store.shape(index, "weight").dropFirst().reduce(1, *))
+        self.init(spec: spec, weight: store.parameter(index, "weight", .uniform(bound: (6 / fanIn).squareRoot()), decays: true),
+                  bias: store.optional(index, "bias", .uniform(bound: 1 / fanIn.squareRoot())))
+    }
+
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
         cachedInputShape = input.shape
         cachedBatch = input.batch

@@ -16,6 +16,13 @@ final class DenseLayer: TrainableLayer {
         self.bias = bias
     }
 
+    /// Layer `index`'s parameters from `store`; initially `U(±1/sqrt(fan_in))` (PyTorch's `nn.Linear`).
+    convenience init(spec: DenseSpec, layer index: Int, parameters store: ParameterStore) {
+        let bound = 1 / Float(store.shape(index, "weight")[1]).squareRoot()
+        self.init(spec: spec, weight: store.parameter(index, "weight", .uniform(bound: bound), decays: true),
+                  bias: store.optional(index, "bias", .uniform(bound: bound)))
+    }
+
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
         cachedInput = input
         return reference.forward(input, weight: weight.value, bias: bias?.value)

@@ -32,6 +32,21 @@ final class RecurrentLayer: TrainableLayer {
         self.weights = weights
     }
 
+    /// Layer `index`'s parameters from `store`, per stacked layer and direction; initially every tensor
+    /// `U(±1/sqrt(H))` (PyTorch's).
+    convenience init(cell: Cell, spec: RecurrentSpec, layer index: Int, parameters store: ParameterStore) {
+        let bound = ParameterStore.Initialization.uniform(bound: 1 / Float(spec.hiddenSize).squareRoot())
+        let weights = (0..<spec.numLayers).map { l in
+            (spec.bidirectional ? ["", "_reverse"] : [""]).map { suffix in
+                Weights(inputWeight: store.parameter(index, "weight_ih_l\(l)\(suffix)", bound, decays: true),
+                        hiddenWeight: store.parameter(index, "weight_hh_l\(l)\(suffix)", bound, decays: true),
+                        inputBias: store.parameter(index, "bias_ih_l\(l)\(suffix)", bound),
+                        hiddenBias: store.parameter(index, "bias_hh_l\(l)\(suffix)", bound))
+            }
+        }
+        self.init(cell: cell, spec: spec, weights: weights)
+    }
+
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
         batch = input.batch
         time = input.shape.time!
