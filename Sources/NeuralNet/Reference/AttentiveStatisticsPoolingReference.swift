@@ -5,8 +5,9 @@ import LinearAlgebra
 /// `[μ = Σ α_t h_t, σ = sqrt(max(Σ α_t (h_t − μ)², ε))]`.
 ///
 /// Works on `[B·T, D]` rows (feature-major inputs are transposed first), so the attention MLP is one
-/// `gemm` for the whole batch. `AttentiveStatisticsPoolingKernel` (no transpose for channel-major
-/// input) is its single-example serving form.
+/// `gemm` for the whole batch; the pooled statistics are `weightedStatistics`, as in the kernel.
+/// `AttentiveStatisticsPoolingKernel` (no transpose for channel-major input) is its single-example
+/// serving form.
 package struct AttentiveStatisticsPoolingReference: Sendable {
     package let spec: AttentiveStatisticsPoolingSpec
 
@@ -51,33 +52,16 @@ package struct AttentiveStatisticsPoolingReference: Sendable {
         trace.alpha.withUnsafeMutableBufferPointer { p in
             for b in 0..<batch { softmax(p.baseAddress! + b * t, count: t) }
         }
-        let (statistics, clamped) = weightedStatistics(trace.rows, weights: trace.alpha, batch: batch, time: t, features: d)
-        trace.clamped = clamped
-        return (BatchTensor(shape: .vector(features: 2 * d), batch: batch, values: statistics), trace)
-    }
-
-    /// `[μ, σ]` per example of `[T, D]` rows weighted by `weights` (summing to 1 per example), and
-    /// whether each variance was clamped at ε.
-    private func weightedStatistics(_ rows: [Float], weights: [Float], batch: Int, time t: Int,
-                                    features d: Int) -> (statistics: [Float], clamped: [Bool]) {
         var statistics = [Float](repeating: 0, count: batch * 2 * d)
-        var clamped = [Bool](repeating: false, count: batch * d)
-        for b in 0..<batch {
-            let mean = b * 2 * d, std = b * 2 * d + d
-            for s in 0..<t {
-                let w = weights[b * t + s], row = (b * t + s) * d
-                for i in 0..<d { statistics[mean + i] += w * rows[row + i] }
-            }
-            for s in 0..<t {
-                let w = weights[b * t + s], row = (b * t + s) * d
-                for i in 0..<d { let x = rows[row + i] - statistics[mean + i]; statistics[std + i] += w * x * x }
-            }
-            for i in 0..<d {
-                let variance = statistics[std + i]
-                statistics[std + i] = max(variance, spec.epsilon).squareRoot()
-                clamped[b * d + i] = variance <= spec.epsilon
-            }
-        }
-        return (statistics, clamped)
+        trace.clamped = [Bool](repeating: false, count: batch * d)
+        trace.rows.withUnsafeBufferPointer { h in trace.alpha.withUnsafeBufferPointer { w in
+            statistics.withUnsafeMutableBufferPointer { y in trace.clamped.withUnsafeMutableBufferPointer { c in
+                for b in 0..<batch {
+                    weightedStatistics(h.baseAddress! + b * t * d, weights: w.baseAddress! + b * t, time: t, features: d,
+                                       epsilon: spec.epsilon, into: y.baseAddress! + b * 2 * d, clamped: c.baseAddress! + b * d)
+                }
+            } }
+        } }
+        return (BatchTensor(shape: .vector(features: 2 * d), batch: batch, values: statistics), trace)
     }
 }

@@ -115,8 +115,8 @@ package struct RecurrentReference: Sendable {
         var projection: Int, recurrent: Int, output: Int, previousOutput: Int?, previousState: Int?, state: Int
     }
 
-    /// The cell equations of one step of one example (`RecurrentKernel`'s, with the shared
-    /// `sigmoid` and `rationalTanh`).
+    /// One step of one example: `lstmCell` / `gruCell` per unit, keeping the activated gates and the
+    /// cell state (LSTM) or `W_hn h + b_hn` (GRU) for the backward pass.
     private func step(_ s: CellStep, _ w: Weights, projection: [Float], recurrent: [Float], gates: inout [Float],
                       extra: inout [Float], output: inout [Float]) {
         let h = spec.hiddenSize
@@ -126,26 +126,22 @@ package struct RecurrentReference: Sendable {
         switch cell {
         case .lstm:
             for j in 0..<h {
-                let i = sigmoid(pre(0, j) + recurrent[s.recurrent + j])
-                let f = sigmoid(pre(1, j) + recurrent[s.recurrent + h + j])
-                let c = rationalTanh(pre(2, j) + recurrent[s.recurrent + 2 * h + j])
-                let o = sigmoid(pre(3, j) + recurrent[s.recurrent + 3 * h + j])
                 let previousCell: Float = s.previousState.map { extra[$0 + j] } ?? 0
-                let state = f * previousCell + i * c
-                gates[p + j] = i; gates[p + h + j] = f; gates[p + 2 * h + j] = c; gates[p + 3 * h + j] = o
-                extra[s.state + j] = state
-                output[s.output + j] = o * rationalTanh(state)
+                let unit = lstmCell(i: pre(0, j) + recurrent[s.recurrent + j], f: pre(1, j) + recurrent[s.recurrent + h + j],
+                                    g: pre(2, j) + recurrent[s.recurrent + 2 * h + j],
+                                    o: pre(3, j) + recurrent[s.recurrent + 3 * h + j], previousCell: previousCell)
+                gates[p + j] = unit.i; gates[p + h + j] = unit.f; gates[p + 2 * h + j] = unit.g; gates[p + 3 * h + j] = unit.o
+                extra[s.state + j] = unit.cell
+                output[s.output + j] = unit.hidden
             }
         case .gru:
             for j in 0..<h {
-                let reset = sigmoid(pre(0, j) + recurrent[s.recurrent + j])
-                let update = sigmoid(pre(1, j) + recurrent[s.recurrent + h + j])
                 let hn = recurrent[s.recurrent + 2 * h + j]
-                let n = rationalTanh(pre(2, j) + reset * hn)
-                let previous: Float = s.previousOutput.map { output[$0 + j] } ?? 0
-                gates[p + j] = reset; gates[p + h + j] = update; gates[p + 2 * h + j] = n
+                let unit = gruCell(reset: pre(0, j) + recurrent[s.recurrent + j], update: pre(1, j) + recurrent[s.recurrent + h + j],
+                                   inputNew: pre(2, j), hiddenNew: hn, previous: s.previousOutput.map { output[$0 + j] } ?? 0)
+                gates[p + j] = unit.r; gates[p + h + j] = unit.z; gates[p + 2 * h + j] = unit.n
                 extra[s.state + j] = hn
-                output[s.output + j] = (1 - update) * n + update * previous
+                output[s.output + j] = unit.hidden
             }
         }
     }
