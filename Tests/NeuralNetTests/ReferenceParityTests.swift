@@ -59,4 +59,47 @@ import Testing
         #expect(worstScaledError(batch.example(0), first.values) <= 1e-6)
         #expect(worstScaledError(batch.example(1), second.values) <= 1e-6)
     }
+
+    /// The convolution kernel's fused paths, im2col and (on AVX-512 CPUs) row-indexed, against the
+    /// reference convolution → activation → pooling: the shipped model's conv1d blocks (k 5 + ReLU +
+    /// max-pool 2; dilation 2 unpooled), 2-D with average pooling, strided.
+    @Test(arguments: [
+        (ConvolutionSpec(outChannels: 9, kernelSize: [5], padding: [2]), PoolingKind.max, [2]),
+        (ConvolutionSpec(outChannels: 6, kernelSize: [3], padding: [2], dilation: [2], bias: false), nil, []),
+        (ConvolutionSpec(outChannels: 5, kernelSize: [3, 3], padding: [1, 1]), PoolingKind.average, [2, 2]),
+        (ConvolutionSpec(outChannels: 4, kernelSize: [3, 2], stride: [2, 1], padding: [1, 0]), PoolingKind.max, [1, 3]),
+    ] as [(ConvolutionSpec, PoolingKind?, [Int])])
+    func fusedConvolutionMatchesTheReference(_ spec: ConvolutionSpec, _ kind: PoolingKind?, _ window: [Int]) {
+        var random = SeededGenerator(seed: 3)
+        let oneDimensional = spec.kernelSize.count == 1
+        let channels = 3, time = 53
+        let shape: ActivationShape = oneDimensional ? .channels(channels: channels, time: time)
+            : .planes(channels: channels, height: 7, width: time)
+        let k = channels * spec.kernelSize.reduce(1, *)
+        let weights = (0..<(spec.outChannels * k)).map { _ in Float.random(in: -1...1, using: &random) }
+        let bias = spec.bias ? (0..<spec.outChannels).map { _ in Float.random(in: -1...1, using: &random) } : nil
+        let input = (0..<shape.count).map { _ in Float.random(in: -2...2, using: &random) }
+
+        var columns: [Float] = [], argmax: [Int32] = []
+        var expected = Activation.relu.forward(ConvolutionReference(spec: spec).forward(
+            BatchTensor(shape: shape, batch: 1, values: input), weight: weights, bias: bias, columns: &columns))
+        if let kind { expected = PoolingReference(kind: kind, spec: PoolingSpec(kernelSize: window)).forward(expected, argmax: &argmax) }
+
+        let pool = kind.map { ConvolutionKernel.FusedPooling(kind: $0, height: oneDimensional ? 1 : window[0], width: window.last!) }
+        for allowRowIndexed in [false, true] {
+            let kernel = ConvolutionKernel(spec: spec, oneDimensional: oneDimensional, weights: weights, bias: bias,
+                                           activation: .relu, pool: pool, allowRowIndexed: allowRowIndexed)
+            let tiling = ConvolutionTiling(tileBytes: 4096, minimumColumns: 16)
+            var x = input
+            var output = [Float](repeating: .nan, count: kernel.outputShape(shape).count)
+            var scratch = [Float](repeating: 0, count: max(1, kernel.scratchCount(shape, tiling: tiling)))
+            x.withUnsafeMutableBufferPointer { x in output.withUnsafeMutableBufferPointer { y in
+                scratch.withUnsafeMutableBufferPointer { s in
+                    kernel.forward(x.baseAddress!, shape, y.baseAddress!, s.baseAddress!, tiling)
+                }
+            } }
+            #expect(kernel.outputShape(shape) == expected.shape)
+            #expect(worstScaledError(output, expected.values) <= 1e-5, "row-indexed allowed: \(allowRowIndexed)")
+        }
+    }
 }
