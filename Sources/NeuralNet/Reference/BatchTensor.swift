@@ -1,6 +1,7 @@
-/// A batch of activations for the reference forwards and training: `batch` examples of one `ActivationShape` each, stored
-/// example-major (example `b` is the contiguous run `values[b·shape.count ..< (b+1)·shape.count]`,
-/// laid out exactly as `Network.forward`'s single-example activation; see `Tensor`).
+/// A batch of activations for the reference forwards and training: `batch` examples of one
+/// `ActivationShape` each, stored example-major (example `b` is the contiguous run
+/// `values[b·shape.count ..< (b+1)·shape.count]`, laid out exactly as `Network.forward`'s
+/// single-example activation; see `Tensor`).
 ///
 /// So a `.planes [C, H, W]` batch is PyTorch's NCHW, a `.sequence [T, D]` batch is `[B, T, D]`
 /// (`batch_first=True`), and a `.vector [D]` batch is `[B, D]`.

@@ -76,9 +76,19 @@ final class RecurrentLayer: TrainableLayer {
         return BatchTensor(shape: cachedShape, batch: batch, values: dy)
     }
 
-    private func backwardDirection(_ direction: Int, _ w: Weights, cache: RecurrentReference.LayerTrace, outputGradient dy: [Float],
-                                   inputGradient dx: inout [Float], needsInputGradient: Bool) {
-        let (h, g, t, b, d) = (spec.hiddenSize, gateCount * spec.hiddenSize, time, batch, cache.inputSize)
+    private func backwardDirection(_ direction: Int, _ w: Weights, cache: RecurrentReference.LayerTrace,
+                                   outputGradient dy: [Float], inputGradient dx: inout [Float], needsInputGradient: Bool) {
+        let (dPre, dRecurrent, previousHidden) = throughTime(direction, w, cache: cache, outputGradient: dy)
+        accumulate(w, cache: cache, dPre: dPre, dRecurrent: dRecurrent, previousHidden: previousHidden,
+                   inputGradient: &dx, needsInputGradient: needsInputGradient)
+    }
+
+    /// Back-propagation through time of one direction: per step (in reverse) and unit, the gradients
+    /// of the gate pre-activations, `dPre` (the input projection's) and `dRecurrent`
+    /// (`W_hh h + b_hh`'s), each `[B·T, G·H]`, and the previous hidden states `[B·T, H]` they multiply.
+    private func throughTime(_ direction: Int, _ w: Weights, cache: RecurrentReference.LayerTrace,
+                             outputGradient dy: [Float]) -> (dPre: [Float], dRecurrent: [Float], previousHidden: [Float]) {
+        let (h, g, t, b) = (spec.hiddenSize, gateCount * spec.hiddenSize, time, batch)
         let width = spec.directions * h
         let gates = cache.gates[direction], extra = cache.extra[direction], output = cache.output
         var dPre = [Float](repeating: 0, count: b * t * g)        // ∂/∂ input projection
@@ -132,6 +142,14 @@ final class RecurrentLayer: TrainableLayer {
                 } }
             }
         }
+        return (dPre, dRecurrent, previousHidden)
+    }
+
+    /// Bias, `W_ih`, `W_hh` and (when needed) input gradients of one direction from its
+    /// pre-activation gradients: one `gemm` each.
+    private func accumulate(_ w: Weights, cache: RecurrentReference.LayerTrace, dPre: [Float], dRecurrent: [Float],
+                            previousHidden: [Float], inputGradient dx: inout [Float], needsInputGradient: Bool) {
+        let (h, g, t, b, d) = (spec.hiddenSize, gateCount * spec.hiddenSize, time, batch, cache.inputSize)
         for row in 0..<(b * t) {
             for j in 0..<g {
                 w.inputBias.gradient[j] += dPre[row * g + j]
