@@ -15,14 +15,12 @@ package struct DenseReference: Sendable {
         let o = spec.outFeatures
         var output = BatchTensor(shape: LayerSpec.dense(spec).outputShape(input.shape), batch: input.batch)
         input.values.withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { w in
-            output.values.withUnsafeMutableBufferPointer { y in
-                // [rows, D] · [D, O] (W read transposed) → [rows, O]
+            output.values.withUnsafeMutableBufferPointer { y in withOptionalPointer(bias) { b in
+                // [rows, D] · [D, O] (W read transposed) → [rows, O], plus the bias (`DenseKernel`'s epilogue)
                 gemm(.none, .transposed, m: rows, n: o, k: d, a: x.baseAddress!, lda: d, b: w.baseAddress!, ldb: d,
                      c: y.baseAddress!, ldc: o)
-                if let bias {
-                    for r in 0..<rows { for j in 0..<o { y[r * o + j] += bias[j] } }
-                }
-            }
+                biasActivationColumns(y.baseAddress!, rows: rows, columns: o, bias: b, activation: nil)
+            } }
         } }
         return output
     }
