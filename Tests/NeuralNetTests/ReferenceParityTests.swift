@@ -31,7 +31,8 @@ import Testing
     /// The shipped model file (`Models/ser-cnn/1`): its fused conv1d + BatchNorm + ReLU + max-pool
     /// layers, attentive pooling and dense head, at the minimum length and at longer inputs.
     @Test func shippedModelMatchesTheReference() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let root = tests.deletingLastPathComponent()
         let network = try Network(contentsOfFile: root.appendingPathComponent("Models/ser-cnn/1/model.safetensors").path)
         guard case .channels(let channels, _) = try network.spec.inputActivationShape(time: 1) else {
             Issue.record("the shipped model takes [C, T] input")
@@ -83,9 +84,13 @@ import Testing
         var columns: [Float] = [], argmax: [Int32] = []
         var expected = Activation.relu.forward(ConvolutionReference(spec: spec).forward(
             BatchTensor(shape: shape, batch: 1, values: input), weight: weights, bias: bias, columns: &columns))
-        if let kind { expected = PoolingReference(kind: kind, spec: PoolingSpec(kernelSize: window)).forward(expected, argmax: &argmax) }
+        if let kind {
+            expected = PoolingReference(kind: kind, spec: PoolingSpec(kernelSize: window)).forward(expected, argmax: &argmax)
+        }
 
-        let pool = kind.map { ConvolutionKernel.FusedPooling(kind: $0, height: oneDimensional ? 1 : window[0], width: window.last!) }
+        let pool = kind.map {
+            ConvolutionKernel.FusedPooling(kind: $0, height: oneDimensional ? 1 : window[0], width: window.last!)
+        }
         for allowRowIndexed in [false, true] {
             let kernel = ConvolutionKernel(spec: spec, oneDimensional: oneDimensional, weights: weights, bias: bias,
                                            activation: .relu, pool: pool, allowRowIndexed: allowRowIndexed)

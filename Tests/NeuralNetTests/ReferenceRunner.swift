@@ -14,8 +14,10 @@ struct ReferenceRunner {
         return x
     }
 
-    private func values(_ index: Int, _ suffix: String) -> [Float] { network.parameters["layers.\(index).\(suffix)"]!.values }
-    private func optional(_ index: Int, _ suffix: String) -> [Float]? { network.parameters["layers.\(index).\(suffix)"]?.values }
+    private func values(_ index: Int, _ suffix: String) -> [Float] { optional(index, suffix)! }
+    private func optional(_ index: Int, _ suffix: String) -> [Float]? {
+        network.parameters["layers.\(index).\(suffix)"]?.values
+    }
 
     private func forward(_ layer: LayerSpec, index: Int, _ x: BatchTensor) -> BatchTensor {
         switch layer {
@@ -36,7 +38,8 @@ struct ReferenceRunner {
         case .dropout(let p):
             var random = SeededGenerator(seed: 1)
             return DropoutReference(probability: p).forward(x, mode: .evaluation, random: &random).output
-        case .dense(let s): return DenseReference(spec: s).forward(x, weight: values(index, "weight"), bias: optional(index, "bias"))
+        case .dense(let s):
+            return DenseReference(spec: s).forward(x, weight: values(index, "weight"), bias: optional(index, "bias"))
         case .flatten: return flattenForward(x)
         case .toSequence: return toSequenceForward(x)
         case .statisticsPooling(let s): return StatisticsPoolingReference(spec: s).forward(x).output
@@ -50,7 +53,8 @@ struct ReferenceRunner {
             let weights = (0..<s.numLayers).map { l in
                 (s.bidirectional ? ["", "_reverse"] : [""]).map { suffix in
                     RecurrentReference.Weights(
-                        inputWeight: values(index, "weight_ih_l\(l)\(suffix)"), hiddenWeight: values(index, "weight_hh_l\(l)\(suffix)"),
+                        inputWeight: values(index, "weight_ih_l\(l)\(suffix)"),
+                        hiddenWeight: values(index, "weight_hh_l\(l)\(suffix)"),
                         inputBias: values(index, "bias_ih_l\(l)\(suffix)"), hiddenBias: values(index, "bias_hh_l\(l)\(suffix)"))
                 }
             }

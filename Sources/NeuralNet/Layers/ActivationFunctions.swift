@@ -49,16 +49,17 @@ extension Activation {
     }
 }
 
-/// The logistic function `1 / (1 + e^-x)` of every layer, serving and training alike, as `(1 + tanh(x/2)) / 2` so that loops over it vectorise
-/// (no libm call); absolute error below 2e-7.
+/// The logistic function `1 / (1 + e^-x)` of every layer, serving and training alike, as
+/// `(1 + tanh(x/2)) / 2` so that loops over it vectorise (no libm call); absolute error below 2e-7.
 @inline(__always)
 package func sigmoid(_ x: Float) -> Float { 0.5 + 0.5 * rationalTanh(0.5 * x) }
 
-/// `tanh(x)` of every layer, serving and training alike, as the odd 13/6-degree rational approximation Eigen uses for float (`ptanh_float`):
-/// branch-free and call-free, so a loop over it vectorises, unlike libm's `tanhf` (which calls `expm1f`
-/// per element and was ~12% of a 60 s forward pass of the shipped model's attentive pooling).
-/// Absolute and relative error below 3.5e-7 on all of ℝ (checked against float64 `tanh` in tests); the
-/// input is clamped to ±7.9053111 where the float result is ±1 to within rounding.
+/// `tanh(x)` of every layer, serving and training alike, as the odd 13/6-degree rational approximation
+/// Eigen uses for float (`ptanh_float`): branch-free and call-free, so a loop over it vectorises,
+/// unlike libm's `tanhf` (which calls `expm1f` per element and was ~12% of a 60 s forward pass of the
+/// shipped model's attentive pooling). Absolute and relative error below 3.5e-7 on all of ℝ (checked
+/// against float64 `tanh` in tests); the input is clamped to ±7.9053111 where the float result is ±1 to
+/// within rounding.
 @inline(__always)
 package func rationalTanh(_ value: Float) -> Float {
     let x = min(max(value, -7.90531110763549805), 7.90531110763549805)

@@ -165,7 +165,8 @@ struct ConvolutionKernel: LayerKernel {
             var first = 0
             while first < n {
                 let count = min(tile, n - first)
-                im2col(input, g, firstColumn: first, columnCount: count, rowStride: count, into: scratch)  // [C·kh·kw, count]
+                // [C·kh·kw, count]
+                im2col(input, g, firstColumn: first, columnCount: count, rowStride: count, into: scratch)
                 // [O, C·kh·kw] · [C·kh·kw, count] → columns [first, first+count) of [O, OH·OW]
                 gemm(.none, .none, m: outChannels, n: count, k: k, a: w.baseAddress!, lda: k,
                      b: scratch, ldb: count, c: output + first, ldc: n)

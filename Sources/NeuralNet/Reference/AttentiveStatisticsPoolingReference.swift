@@ -34,7 +34,8 @@ package struct AttentiveStatisticsPoolingReference: Sendable {
         let (d, t, a, batch) = (input.shape.timeFeatures!, input.shape.time!, spec.attentionChannels, input.batch)
         let n = batch * t
         var trace = Trace()
-        trace.rows = input.shape.isFeatureMajor ? batchTranspose(input.values, batch: batch, rows: d, columns: t) : input.values
+        trace.rows = input.shape.isFeatureMajor
+            ? batchTranspose(input.values, batch: batch, rows: d, columns: t) : input.values
         trace.hidden = [Float](repeating: 0, count: n * a)
         trace.rows.withUnsafeBufferPointer { h in attentionWeight.withUnsafeBufferPointer { w in
             attentionBias.withUnsafeBufferPointer { bias in trace.hidden.withUnsafeMutableBufferPointer { u in
@@ -57,8 +58,9 @@ package struct AttentiveStatisticsPoolingReference: Sendable {
         trace.rows.withUnsafeBufferPointer { h in trace.alpha.withUnsafeBufferPointer { w in
             statistics.withUnsafeMutableBufferPointer { y in trace.clamped.withUnsafeMutableBufferPointer { c in
                 for b in 0..<batch {
-                    weightedStatistics(h.baseAddress! + b * t * d, weights: w.baseAddress! + b * t, time: t, features: d,
-                                       epsilon: spec.epsilon, into: y.baseAddress! + b * 2 * d, clamped: c.baseAddress! + b * d)
+                    weightedStatistics(h.baseAddress! + b * t * d, weights: w.baseAddress! + b * t, time: t,
+                                       features: d, epsilon: spec.epsilon, into: y.baseAddress! + b * 2 * d,
+                                       clamped: c.baseAddress! + b * d)
                 }
             } }
         } }

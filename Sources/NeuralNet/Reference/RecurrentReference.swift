@@ -20,7 +20,8 @@ package struct RecurrentReference: Sendable {
         package var inputWeight: [Float], hiddenWeight: [Float], inputBias: [Float], hiddenBias: [Float]
 
         package init(inputWeight: [Float], hiddenWeight: [Float], inputBias: [Float], hiddenBias: [Float]) {
-            (self.inputWeight, self.hiddenWeight, self.inputBias, self.hiddenBias) = (inputWeight, hiddenWeight, inputBias, hiddenBias)
+            (self.inputWeight, self.hiddenWeight) = (inputWeight, hiddenWeight)
+            (self.inputBias, self.hiddenBias) = (inputBias, hiddenBias)
         }
     }
 
