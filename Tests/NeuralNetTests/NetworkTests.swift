@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Testing
 @testable import NeuralNet
 
@@ -110,6 +111,10 @@ import Testing
 
     /// One shared network, one workspace per thread: same results as serial calls.
     @Test func concurrentForwardPassesAgree() async throws {
+        // One BLAS thread per call, as the service runs. The setting is process-wide and the trainer's
+        // tests in this process set it too; a serial pass with OpenBLAS's default pool and concurrent
+        // passes after such a change would differ in the last bits (another gemm blocking).
+        BLAS.setThreadCount(1)
         let network = try Network(spec: NetworkSpecTests.cnn, parameters: try Self.randomParameters(NetworkSpecTests.cnn, seed: 9))
         let inputs = (0..<6).map { Self.randomInput(channels: 1, height: 64, time: 20 + 13 * $0, seed: UInt64($0)) }
         let serialWorkspace = Workspace()

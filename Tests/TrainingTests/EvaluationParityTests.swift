@@ -50,4 +50,18 @@ import Testing
             .statisticsPooling(StatisticsPoolingSpec()), .flatten, .dense(DenseSpec(outFeatures: 3)),
         ]), time: 23, seed: 5)
     }
+
+    /// The shipped model's architecture (`Models/ser-cnn/1`): conv1d → BatchNorm → ReLU → max-pool
+    /// blocks, which inference runs as one fused kernel each, then attentive pooling and a dense head.
+    @Test func shippedTopology() throws {
+        let spec = try NetworkSpec(json: Self.shippedSpec)
+        for time in [try spec.minimumTime(), 29] {
+            try expectParity(spec, time: time, seed: 6)
+        }
+    }
+
+    /// The `network_spec` metadata of `Models/ser-cnn/1/model.safetensors`.
+    static let shippedSpec = """
+        {"input_shape":[67,null],"layers":[{"bias":false,"dilation":[1],"kernel_size":[5],"out_channels":96,"padding":[2],"stride":[1],"type":"conv1d"},{"eps":1e-05,"type":"batch_norm"},{"type":"relu"},{"kernel_size":[2],"padding":[0],"stride":[2],"type":"max_pool1d"},{"bias":false,"dilation":[1],"kernel_size":[5],"out_channels":128,"padding":[2],"stride":[1],"type":"conv1d"},{"eps":1e-05,"type":"batch_norm"},{"type":"relu"},{"kernel_size":[2],"padding":[0],"stride":[2],"type":"max_pool1d"},{"bias":false,"dilation":[2],"kernel_size":[3],"out_channels":128,"padding":[2],"stride":[1],"type":"conv1d"},{"eps":1e-05,"type":"batch_norm"},{"type":"relu"},{"bias":false,"dilation":[1],"kernel_size":[3],"out_channels":128,"padding":[1],"stride":[1],"type":"conv1d"},{"eps":1e-05,"type":"batch_norm"},{"type":"relu"},{"attention_channels":64,"eps":1e-05,"type":"attentive_statistics_pooling"},{"bias":false,"out_features":128,"type":"dense"},{"eps":1e-05,"type":"batch_norm"},{"type":"relu"},{"p":0.3,"type":"dropout"},{"bias":true,"out_features":7,"type":"dense"}]}
+        """
 }

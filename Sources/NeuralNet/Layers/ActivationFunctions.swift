@@ -18,7 +18,7 @@ extension Activation {
 
     /// The function at one point (PyTorch's definitions).
     @inline(__always)
-    func callAsFunction(_ x: Float) -> Float {
+    package func callAsFunction(_ x: Float) -> Float {
         switch self {
         case .relu: return max(x, 0)
         case .leakyReLU(let slope): return x >= 0 ? x : slope * x
@@ -33,7 +33,7 @@ extension Activation {
     /// Applies the function in place to `count` floats, after adding `bias` to each (the fused
     /// bias + activation epilogue of conv and dense layers). The switch is outside the loops so each
     /// loop is branch-free and vectorisable.
-    func apply(_ values: UnsafeMutablePointer<Float>, count: Int, bias: Float = 0) {
+    package func apply(_ values: UnsafeMutablePointer<Float>, count: Int, bias: Float = 0) {
         switch self {
         case .relu:
             for i in 0..<count { values[i] = max(values[i] + bias, 0) }
@@ -49,18 +49,19 @@ extension Activation {
     }
 }
 
-/// The logistic function `1 / (1 + e^-x)`, as `(1 + tanh(x/2)) / 2` so that loops over it vectorise
-/// (no libm call); absolute error below 2e-7.
+/// The logistic function `1 / (1 + e^-x)` of every layer, serving and training alike, as
+/// `(1 + tanh(x/2)) / 2` so that loops over it vectorise (no libm call); absolute error below 2e-7.
 @inline(__always)
-func sigmoid(_ x: Float) -> Float { 0.5 + 0.5 * rationalTanh(0.5 * x) }
+package func sigmoid(_ x: Float) -> Float { 0.5 + 0.5 * rationalTanh(0.5 * x) }
 
-/// `tanh(x)` as the odd 13/6-degree rational approximation Eigen uses for float (`ptanh_float`):
-/// branch-free and call-free, so a loop over it vectorises, unlike libm's `tanhf` (which calls `expm1f`
-/// per element and was ~12% of a 60 s forward pass of the shipped model's attentive pooling).
-/// Absolute and relative error below 3.5e-7 on all of ℝ (checked against float64 `tanh` in tests); the
-/// input is clamped to ±7.9053111 where the float result is ±1 to within rounding.
+/// `tanh(x)` of every layer, serving and training alike, as the odd 13/6-degree rational approximation
+/// Eigen uses for float (`ptanh_float`): branch-free and call-free, so a loop over it vectorises,
+/// unlike libm's `tanhf` (which calls `expm1f` per element and was ~12% of a 60 s forward pass of the
+/// shipped model's attentive pooling). Absolute and relative error below 3.5e-7 on all of ℝ (checked
+/// against float64 `tanh` in tests); the input is clamped to ±7.9053111 where the float result is ±1 to
+/// within rounding.
 @inline(__always)
-func rationalTanh(_ value: Float) -> Float {
+package func rationalTanh(_ value: Float) -> Float {
     let x = min(max(value, -7.90531110763549805), 7.90531110763549805)
     let x2 = x * x
     var p: Float = -2.76076847742355e-16

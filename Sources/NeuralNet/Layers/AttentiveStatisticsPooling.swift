@@ -63,14 +63,7 @@ struct AttentiveStatisticsPoolingKernel: LayerKernel {
 
         let mean = output, std = output + d
         if sequence {
-            mean.update(repeating: 0, count: d)
-            std.update(repeating: 0, count: d)
-            for s in 0..<t { let row = input + s * d, w = weights[s]; for i in 0..<d { mean[i] += w * row[i] } }
-            for s in 0..<t {
-                let row = input + s * d, w = weights[s]
-                for i in 0..<d { let x = row[i] - mean[i]; std[i] += w * x * x }
-            }
-            for i in 0..<d { std[i] = max(std[i], epsilon).squareRoot() }
+            weightedStatistics(input, weights: weights, time: t, features: d, epsilon: epsilon, into: output)
         } else {
             for i in 0..<d {
                 let row = input + i * t
@@ -82,5 +75,26 @@ struct AttentiveStatisticsPoolingKernel: LayerKernel {
                 std[i] = max(v, epsilon).squareRoot()
             }
         }
+    }
+}
+
+/// `[μ, σ]` (`output`, `2D` floats) of the `[T, D]` rows `rows` weighted by `weights` (`[T]`, summing
+/// to 1): `μ = Σ_t w_t h_t`, `σ = sqrt(max(Σ_t w_t (h_t − μ)², ε))`. Used by the kernel on sequences
+/// and, example by example, by `AttentiveStatisticsPoolingReference`.
+/// - Parameter clamped: if given, receives per feature whether the variance was clamped at ε.
+func weightedStatistics(_ rows: UnsafePointer<Float>, weights: UnsafePointer<Float>, time t: Int, features d: Int,
+                        epsilon: Float, into output: UnsafeMutablePointer<Float>,
+                        clamped: UnsafeMutablePointer<Bool>? = nil) {
+    let mean = output, std = output + d
+    mean.update(repeating: 0, count: d)
+    std.update(repeating: 0, count: d)
+    for s in 0..<t { let row = rows + s * d, w = weights[s]; for i in 0..<d { mean[i] += w * row[i] } }
+    for s in 0..<t {
+        let row = rows + s * d, w = weights[s]
+        for i in 0..<d { let x = row[i] - mean[i]; std[i] += w * x * x }
+    }
+    for i in 0..<d {
+        clamped?[i] = std[i] <= epsilon
+        std[i] = max(std[i], epsilon).squareRoot()
     }
 }

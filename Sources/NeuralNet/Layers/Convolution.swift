@@ -93,11 +93,7 @@ struct ConvolutionKernel: LayerKernel {
     }
 
     func geometry(_ input: ActivationShape) -> ConvolutionGeometry {
-        let (c, h, w): (Int, Int, Int) = switch input {
-        case let .planes(c, h, w): (c, h, w)
-        case let .channels(c, t): (c, 1, t)
-        default: preconditionFailure("convolution input must be planes or channels, got \(input)")
-        }
+        let (c, h, w) = input.planeExtents
         return ConvolutionGeometry(
             channels: c, height: h, width: w, kernelHeight: kernel.height, kernelWidth: kernel.width,
             strideHeight: stride.height, strideWidth: stride.width, paddingHeight: padding.height,
@@ -169,7 +165,8 @@ struct ConvolutionKernel: LayerKernel {
             var first = 0
             while first < n {
                 let count = min(tile, n - first)
-                im2col(input, g, firstColumn: first, columnCount: count, into: scratch)  // [C·kh·kw, count]
+                // [C·kh·kw, count]
+                im2col(input, g, firstColumn: first, columnCount: count, rowStride: count, into: scratch)
                 // [O, C·kh·kw] · [C·kh·kw, count] → columns [first, first+count) of [O, OH·OW]
                 gemm(.none, .none, m: outChannels, n: count, k: k, a: w.baseAddress!, lda: k,
                      b: scratch, ldb: count, c: output + first, ldc: n)

@@ -1,37 +1,18 @@
-/// Geometry of a 2-D convolution window sliding over a `[C, H, W]` input (1-D convolutions use `H = 1`,
-/// `kh = 1`).
-struct ConvolutionGeometry: Sendable, Hashable {
-    var channels: Int, height: Int, width: Int
-    var kernelHeight: Int, kernelWidth: Int
-    var strideHeight: Int, strideWidth: Int
-    var paddingHeight: Int, paddingWidth: Int
-    var dilationHeight: Int, dilationWidth: Int
-
-    var outputHeight: Int { (height + 2 * paddingHeight - dilationHeight * (kernelHeight - 1) - 1) / strideHeight + 1 }
-    var outputWidth: Int { (width + 2 * paddingWidth - dilationWidth * (kernelWidth - 1) - 1) / strideWidth + 1 }
-    /// Rows of the im2col matrix, `C·kh·kw` (the gemm's `K`).
-    var patchSize: Int { channels * kernelHeight * kernelWidth }
-    /// Whether the convolution is a plain matrix product of the input (1×1, stride 1, no padding).
-    var isPointwise: Bool {
-        kernelHeight == 1 && kernelWidth == 1 && strideHeight == 1 && strideWidth == 1
-            && paddingHeight == 0 && paddingWidth == 0
-    }
-}
-
 /// Writes columns `[firstColumn, firstColumn + columnCount)` of the im2col matrix of `input` into
-/// `columns`, a `[C·kh·kw, columnCount]` row-major tile.
+/// `columns`, a `[C·kh·kw, columnCount]` tile whose rows are `rowStride` floats apart (`columnCount`
+/// for a standalone tile; a batch's matrices side by side use `B·OH·OW`).
 ///
 /// Column `j` is output position `(oh, ow) = (j / OW, j % OW)`; row `(c, ki, kj)` holds input sample
 /// `(c, oh·sh − ph + ki·dh, ow·sw − pw + kj·dw)` or 0 in the padding. For each row the tile is a run of
 /// output-row segments (see `im2colSegment`).
-func im2col(_ input: UnsafePointer<Float>, _ g: ConvolutionGeometry,
-            firstColumn: Int, columnCount: Int, into columns: UnsafeMutablePointer<Float>) {
+package func im2col(_ input: UnsafePointer<Float>, _ g: ConvolutionGeometry, firstColumn: Int, columnCount: Int,
+                    rowStride: Int, into columns: UnsafeMutablePointer<Float>) {
     let outW = g.outputWidth
     var row = 0
     for c in 0..<g.channels {
         for ki in 0..<g.kernelHeight {
             for kj in 0..<g.kernelWidth {
-                let destination = columns + row * columnCount
+                let destination = columns + row * rowStride
                 row += 1
                 var filled = 0
                 var oh = firstColumn / outW
@@ -84,8 +65,7 @@ func im2colSegment(_ input: UnsafePointer<Float>, _ g: ConvolutionGeometry, chan
     }
     // Input column of output column ow is ow·sw + offset; valid ow satisfy 0 ≤ ow·sw + offset < W.
     let offset = kj * g.dilationWidth - g.paddingWidth
-    let validStart = ceilDivide(-offset, g.strideWidth)
-    let validEnd = floorDivide(g.width - 1 - offset, g.strideWidth) + 1
+    let (validStart, validEnd) = g.validOutputColumns(kernelColumn: kj)
     let source = input + (c * g.height + ih) * g.width
     let lo = min(max(ow, validStart), ow + segment)
     let hi = max(min(ow + segment, validEnd), lo)
@@ -102,8 +82,3 @@ func im2colSegment(_ input: UnsafePointer<Float>, _ g: ConvolutionGeometry, chan
     }
     if ow + segment > hi { (out + (hi - ow)).update(repeating: 0, count: ow + segment - hi) }
 }
-
-/// `⌈a / b⌉` for `b > 0` and any sign of `a`.
-@inline(__always) func ceilDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? (a + b - 1) / b : -((-a) / b) }
-/// `⌊a / b⌋` for `b > 0` and any sign of `a`.
-@inline(__always) func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }

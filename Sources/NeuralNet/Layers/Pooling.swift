@@ -1,7 +1,7 @@
 /// Max or average pooling over `[C, H, W]` (1-D pooling runs over `[C, 1, T]`), PyTorch semantics:
 /// floor mode, max ignores padding, average divides by the full window (`count_include_pad=True`).
 struct PoolingKernel: LayerKernel {
-    enum Kind: Sendable { case max, average }
+    typealias Kind = PoolingKind
     let kind: Kind
     let oneDimensional: Bool
     let kernel: (height: Int, width: Int)
@@ -18,14 +18,11 @@ struct PoolingKernel: LayerKernel {
     }
 
     private func extents(_ input: ActivationShape) -> (c: Int, h: Int, w: Int, oh: Int, ow: Int) {
-        let (c, h, w): (Int, Int, Int) = switch input {
-        case let .planes(c, h, w): (c, h, w)
-        case let .channels(c, t): (c, 1, t)
-        default: preconditionFailure("pooling input must be planes or channels, got \(input)")
-        }
-        let oh = (h + 2 * padding.height - kernel.height) / stride.height + 1
-        let ow = (w + 2 * padding.width - kernel.width) / stride.width + 1
-        return (c, h, w, oh, ow)
+        let (c, h, w) = input.planeExtents
+        let g = ConvolutionGeometry(channels: c, height: h, width: w, kernelHeight: kernel.height, kernelWidth: kernel.width,
+                                    strideHeight: stride.height, strideWidth: stride.width,
+                                    paddingHeight: padding.height, paddingWidth: padding.width)
+        return (c, h, w, g.outputHeight, g.outputWidth)
     }
 
     func outputShape(_ input: ActivationShape) -> ActivationShape {

@@ -99,13 +99,11 @@ struct RecurrentKernel: LayerKernel {
                             gemm(.none, .transposed, m: 1, n: gateWidth, k: h, a: hPrevious, lda: h,
                                  b: whh, ldb: h, beta: 1, c: gates, ldc: gateWidth)
                         }
-                        let keep: Float = step == 0 ? 0 : 1
                         for j in 0..<h {
-                            let i = sigmoid(gates[j]), f = sigmoid(gates[h + j])
-                            let g = rationalTanh(gates[2 * h + j]), o = sigmoid(gates[3 * h + j])
-                            let cell = keep * f * c[j] + i * g
-                            c[j] = cell
-                            hOut[j] = o * rationalTanh(cell)
+                            let unit = lstmCell(i: gates[j], f: gates[h + j], g: gates[2 * h + j], o: gates[3 * h + j],
+                                                previousCell: step == 0 ? 0 : c[j])
+                            c[j] = unit.cell
+                            hOut[j] = unit.hidden
                         }
                     case .gru:
                         let recurrent = state  // [3H] = W_hh h_{t−1}
@@ -118,11 +116,9 @@ struct RecurrentKernel: LayerKernel {
                         }
                         layer.hiddenNewBias[direction].withUnsafeBufferPointer { bhn in
                             for j in 0..<h {
-                                let r = sigmoid(gates[j] + recurrent[j])
-                                let z = sigmoid(gates[h + j] + recurrent[h + j])
-                                let n = rationalTanh(gates[2 * h + j] + r * (recurrent[2 * h + j] + bhn[j]))
-                                let previous = hPrevious?[j] ?? 0
-                                hOut[j] = (1 - z) * n + z * previous
+                                hOut[j] = gruCell(reset: gates[j] + recurrent[j], update: gates[h + j] + recurrent[h + j],
+                                                  inputNew: gates[2 * h + j], hiddenNew: recurrent[2 * h + j] + bhn[j],
+                                                  previous: hPrevious?[j] ?? 0).hidden
                             }
                         }
                     }

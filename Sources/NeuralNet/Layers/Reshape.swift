@@ -22,7 +22,7 @@ struct ToSequenceKernel: LayerKernel {
 }
 
 /// Writes the `[columns, rows]` transpose of the row-major `[rows, columns]` matrix `source`.
-func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int, into target: UnsafeMutablePointer<Float>) {
+package func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int, into target: UnsafeMutablePointer<Float>) {
     let block = 32
     for r0 in stride(from: 0, to: rows, by: block) {
         for c0 in stride(from: 0, to: columns, by: block) {

@@ -16,9 +16,14 @@ struct SoftmaxKernel: LayerKernel {
     }
 }
 
-/// In-place softmax of `count` values, shifted by their maximum so `expf` never overflows.
-func softmax(_ values: UnsafeMutablePointer<Float>, count: Int) {
+/// In-place softmax of `count` values, shifted by their maximum so `expf` never overflows: the one
+/// softmax of the softmax layer, attentive pooling's time weights and training.
+///
+/// - Parameter temperature: the calibrated variant `softmax(x / T)` (temperature scaling, Guo et al.
+///   2017); 1 leaves the values undivided.
+package func softmax(_ values: UnsafeMutablePointer<Float>, count: Int, temperature: Float = 1) {
     guard count > 0 else { return }
+    if temperature != 1 { for i in 0..<count { values[i] /= temperature } }
     var maximum = -Float.infinity
     for i in 0..<count { maximum = max(maximum, values[i]) }
     var sum: Float = 0
@@ -28,4 +33,12 @@ func softmax(_ values: UnsafeMutablePointer<Float>, count: Int) {
     }
     let inverse = 1 / sum
     for i in 0..<count { values[i] *= inverse }
+}
+
+/// `softmax(logits / temperature)` of one vector (see `softmax(_:count:temperature:)`).
+package func softmax(_ logits: [Float], temperature: Float = 1) -> [Float] {
+    var result = logits
+    guard !result.isEmpty else { return result }
+    result.withUnsafeMutableBufferPointer { softmax($0.baseAddress!, count: $0.count, temperature: temperature) }
+    return result
 }

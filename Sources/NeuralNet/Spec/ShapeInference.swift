@@ -75,6 +75,16 @@ extension LayerSpec {
         }
     }
 
+    /// The output shape for an input already validated by `NetworkSpec` shape inference (traps on an
+    /// invalid one): the reference forwards' one source of output shapes.
+    package func outputShape(_ input: ActivationShape) -> ActivationShape {
+        do throws(ShapeError) {
+            return try outputShape(input: input, layerIndex: 0)
+        } catch {
+            preconditionFailure("\(typeName) cannot take \(input): \(error)")
+        }
+    }
+
     /// This layer's parameters (name suffix after `layers.i.`, shape) for `input`, in PyTorch
     /// state-dict order.
     func parameterShapes(input: ActivationShape) -> [(String, [Int])] {
@@ -119,21 +129,20 @@ extension LayerSpec {
     }
 }
 
-/// Output extent of a convolution or pooling window sliding over `size` samples (PyTorch's formula,
-/// floor mode): `(size + 2·padding − dilation·(kernel − 1) − 1) / stride + 1`.
+/// Output extent of a convolution or pooling window sliding over `size` samples
+/// (`slidingWindowOutputExtent`), or why the window does not fit.
 func slidingOutput(_ size: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ dilation: Int,
                    time: Bool, _ layer: Int) throws(ShapeError) -> Int {
-    let span = size + 2 * padding - dilation * (kernel - 1) - 1
-    if span < 0 {
+    if size + 2 * padding - dilation * (kernel - 1) - 1 < 0 {
         if time { throw .tooShort(layer: layer) }
         throw .invalid(layer: layer, reason: "window of \(kernel) (dilation \(dilation)) does not fit \(size) + 2×\(padding) samples")
     }
-    return span / stride + 1
+    return slidingWindowOutputExtent(size: size, kernel: kernel, stride: stride, padding: padding, dilation: dilation)
 }
 
 extension ActivationShape {
     /// Features per time step (`C·F` for planes, `C` for channels, `D` for sequences); nil for vectors.
-    var timeFeatures: Int? {
+    package var timeFeatures: Int? {
         switch self {
         case let .planes(c, f, _): c * f
         case let .channels(c, _): c
@@ -143,7 +152,7 @@ extension ActivationShape {
     }
 
     /// The axis batch normalisation normalises: channels for planes/channels, features otherwise.
-    var normalizedFeatures: Int {
+    package var normalizedFeatures: Int {
         switch self {
         case let .planes(c, _, _), let .channels(c, _): c
         case let .sequence(_, d), let .vector(d): d

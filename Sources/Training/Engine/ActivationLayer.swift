@@ -5,7 +5,8 @@ import Darwin
 #endif
 import NeuralNet
 
-/// An element-wise activation (PyTorch definitions, GELU in the exact erf form) and its derivative.
+/// An element-wise activation: NeuralNet's forward (`Activation.forward`, the serving functions) and
+/// its derivative.
 final class ActivationLayer: TrainableLayer {
     let activation: Activation
     var parameters: [Parameter] { [] }
@@ -14,27 +15,15 @@ final class ActivationLayer: TrainableLayer {
 
     init(activation: Activation) { self.activation = activation }
 
-    func outputShape(_ input: ActivationShape) -> ActivationShape { input }
-
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
         cachedInput = input.values
-        var output = input
-        let f = activation
-        output.values.withUnsafeMutableBufferPointer { y in
-            switch f {
-            case .relu: for i in y.indices { y[i] = max(y[i], 0) }
-            case .leakyReLU(let slope): for i in y.indices { y[i] = y[i] >= 0 ? y[i] : slope * y[i] }
-            case .elu(let alpha): for i in y.indices { y[i] = y[i] > 0 ? y[i] : alpha * (expf(y[i]) - 1) }
-            case .gelu: for i in y.indices { y[i] = 0.5 * y[i] * (1 + erff(y[i] * 0.70710678118654752)) }
-            case .silu: for i in y.indices { y[i] = y[i] / (1 + expf(-y[i])) }
-            case .tanh: for i in y.indices { y[i] = tanhf(y[i]) }
-            case .sigmoid: for i in y.indices { y[i] = 1 / (1 + expf(-y[i])) }
-            }
-        }
+        let output = activation.forward(input)
         cachedOutput = output.values
         return output
     }
 
+    /// `f'(x)` from the cached input `x` and output `y = f(x)`: tanh and sigmoid through `y`
+    /// (`1 − y²`, `y (1 − y)`), the others through `x`.
     func backward(_ outputGradient: BatchTensor, needsInputGradient: Bool) -> BatchTensor {
         var gradient = outputGradient
         guard needsInputGradient else { return gradient }
@@ -53,7 +42,7 @@ final class ActivationLayer: TrainableLayer {
                         d[i] *= cdf + v * pdf
                     }
                 case .silu:
-                    for i in d.indices { let s = 1 / (1 + expf(-x[i])); d[i] *= s * (1 + x[i] * (1 - s)) }
+                    for i in d.indices { let s = sigmoid(x[i]); d[i] *= s * (1 + x[i] * (1 - s)) }
                 case .tanh: for i in d.indices { d[i] *= 1 - y[i] * y[i] }
                 case .sigmoid: for i in d.indices { d[i] *= y[i] * (1 - y[i]) }
                 }

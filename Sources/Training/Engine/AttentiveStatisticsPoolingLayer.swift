@@ -1,98 +1,58 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import LinearAlgebra
 import NeuralNet
 
-/// Attentive statistics pooling (Okabe et al., 2018): `u_t = tanh(W h_t + b)` `[A]`,
-/// `e_t = vᵀ u_t + k`, `α = softmax_t(e)`, output `[μ = Σ α_t h_t, σ = sqrt(max(Σ α_t (h_t − μ)², ε))]`.
-///
-/// Works internally on `[B·T, D]` rows (feature-major inputs are transposed first), so the attention
-/// MLP is one `gemm` for the whole batch each way. Backward, per example, with `dvar = dσ / (2σ)`:
-/// `dα_t = Σ_i dμ_i h_ti + dvar_i (h_ti − μ_i)²`, `dh_t = α_t (dμ + 2 dvar ⊙ (h_t − μ))` plus the
-/// attention path `de = α ⊙ (dα − Σ α dα)`, `dv = Uᵀ de`, `dZ = (de vᵀ) ⊙ (1 − U²)`, `dW = dZᵀ H`,
-/// `dH += dZ W`.
+/// Attentive statistics pooling: NeuralNet's `AttentiveStatisticsPoolingReference` forward
+/// (`u_t = tanh(W h_t + b)`, `e_t = vᵀ u_t + k`, `α = softmax_t(e)`, `[μ, σ]`) and its backward, per
+/// example with `dvar = dσ / (2σ)`: `dα_t = Σ_i dμ_i h_ti + dvar_i (h_ti − μ_i)²`,
+/// `dh_t = α_t (dμ + 2 dvar ⊙ (h_t − μ))` plus the attention path `de = α ⊙ (dα − Σ α dα)`,
+/// `dv = Uᵀ de`, `dZ = (de vᵀ) ⊙ (1 − U²)`, `dW = dZᵀ H`, `dH += dZ W`, on `[B·T, D]` rows.
 final class AttentiveStatisticsPoolingLayer: TrainableLayer {
-    let attentionChannels: Int
-    let epsilon: Float
+    let reference: AttentiveStatisticsPoolingReference
     let attentionWeight: Parameter, attentionBias: Parameter, scoreWeight: Parameter, scoreBias: Parameter
     var parameters: [Parameter] { [attentionWeight, attentionBias, scoreWeight, scoreBias] }
 
     private var cachedShape: ActivationShape = .vector(features: 0)
     private var batch = 0
-    /// `[B·T, D]` rows.
-    private var rows: [Float] = []
-    /// `[B·T, A]` tanh activations.
-    private var hidden: [Float] = []
-    /// `[B·T]` attention weights.
-    private var alpha: [Float] = []
+    private var trace = AttentiveStatisticsPoolingReference.Trace()
     /// `[B, 2D]` output.
     private var statistics: [Float] = []
-    /// `[B, D]`: whether the variance was clamped at ε (no gradient through σ there).
-    private var clamped: [Bool] = []
 
-    init(attentionChannels: Int, epsilon: Float, attentionWeight: Parameter, attentionBias: Parameter,
+    init(spec: AttentiveStatisticsPoolingSpec, attentionWeight: Parameter, attentionBias: Parameter,
          scoreWeight: Parameter, scoreBias: Parameter) {
-        self.attentionChannels = attentionChannels
-        self.epsilon = epsilon
+        reference = AttentiveStatisticsPoolingReference(spec: spec)
         self.attentionWeight = attentionWeight
         self.attentionBias = attentionBias
         self.scoreWeight = scoreWeight
         self.scoreBias = scoreBias
     }
 
-    func outputShape(_ input: ActivationShape) -> ActivationShape { .vector(features: 2 * input.featuresPerStep!) }
+    /// Layer `index`'s parameters from `store`; initially `U(±1/sqrt(fan_in))` per linear map
+    /// (PyTorch's `nn.Linear`).
+    convenience init(spec: AttentiveStatisticsPoolingSpec, layer index: Int, parameters store: ParameterStore) {
+        let attention = 1 / Float(store.shape(index, "attention.weight")[1]).squareRoot()
+        let score = 1 / Float(store.shape(index, "score.weight")[1]).squareRoot()
+        self.init(spec: spec,
+                  attentionWeight: store.parameter(index, "attention.weight", .uniform(bound: attention), decays: true),
+                  attentionBias: store.parameter(index, "attention.bias", .uniform(bound: attention)),
+                  scoreWeight: store.parameter(index, "score.weight", .uniform(bound: score), decays: true),
+                  scoreBias: store.parameter(index, "score.bias", .uniform(bound: score)))
+    }
 
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
         cachedShape = input.shape
         batch = input.batch
-        let (d, t, a) = (input.shape.featuresPerStep!, input.shape.time!, attentionChannels)
-        let n = batch * t
-        rows = input.shape.isFeatureMajor ? batchTranspose(input.values, batch: batch, rows: d, columns: t) : input.values
-        hidden = [Float](repeating: 0, count: n * a)
-        alpha = [Float](repeating: 0, count: n)
-        rows.withUnsafeBufferPointer { h in attentionWeight.value.withUnsafeBufferPointer { w in
-            hidden.withUnsafeMutableBufferPointer { u in
-                // [B·T, D] · [D, A] → [B·T, A]
-                gemm(.none, .transposed, m: n, n: a, k: d, a: h.baseAddress!, lda: d, b: w.baseAddress!, ldb: d,
-                     c: u.baseAddress!, ldc: a)
-                for r in 0..<n { for j in 0..<a { u[r * a + j] = tanhf(u[r * a + j] + attentionBias.value[j]) } }
-            }
-        } }
-        let v = scoreWeight.value, k = scoreBias.value[0]
-        for r in 0..<n {
-            var e = k
-            for j in 0..<a { e += hidden[r * a + j] * v[j] }
-            alpha[r] = e
-        }
-        alpha.withUnsafeMutableBufferPointer { p in
-            for b in 0..<batch { softmaxInPlace(p.baseAddress! + b * t, count: t) }
-        }
-        statistics = [Float](repeating: 0, count: batch * 2 * d)
-        clamped = [Bool](repeating: false, count: batch * d)
-        for b in 0..<batch {
-            for s in 0..<t {
-                let w = alpha[b * t + s], row = (b * t + s) * d
-                for i in 0..<d { statistics[b * 2 * d + i] += w * rows[row + i] }
-            }
-            for s in 0..<t {
-                let w = alpha[b * t + s], row = (b * t + s) * d
-                for i in 0..<d { let x = rows[row + i] - statistics[b * 2 * d + i]; statistics[b * 2 * d + d + i] += w * x * x }
-            }
-            for i in 0..<d {
-                let variance = statistics[b * 2 * d + d + i]
-                statistics[b * 2 * d + d + i] = max(variance, epsilon).squareRoot()
-                clamped[b * d + i] = variance <= epsilon
-            }
-        }
-        return BatchTensor(shape: outputShape(input.shape), batch: batch, values: statistics)
+        let result = reference.forward(input, attentionWeight: attentionWeight.value, attentionBias: attentionBias.value,
+                                       scoreWeight: scoreWeight.value, scoreBias: scoreBias.value[0])
+        trace = result.trace
+        statistics = result.output.values
+        return result.output
     }
 
     func backward(_ outputGradient: BatchTensor, needsInputGradient: Bool) -> BatchTensor {
-        let (d, t, a) = (cachedShape.featuresPerStep!, cachedShape.time!, attentionChannels)
+        let (d, t, a) = (cachedShape.timeFeatures!, cachedShape.time!, reference.spec.attentionChannels)
         let n = batch * t
+        let rows: [Float] = trace.rows, hidden: [Float] = trace.hidden, alpha: [Float] = trace.alpha
+        let clamped: [Bool] = trace.clamped
         var dRows = [Float](repeating: 0, count: n * d)
         var dScores = [Float](repeating: 0, count: n)  // de
         for b in 0..<batch {

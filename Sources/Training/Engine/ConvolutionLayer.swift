@@ -1,15 +1,11 @@
 import LinearAlgebra
 import NeuralNet
 
-/// `conv1d` / `conv2d` (groups = 1) over a batch by im2col + one `gemm` for the whole batch.
-///
-/// Forward: the batch's im2col matrices side by side, `cols [K = C·kh·kw, B·N]` (N = OH·OW), then
-/// `W [O, K] · cols → [O, B·N]`, permuted to `[B, O, N]` with the bias added. `cols` is cached.
-/// Backward: `dW += dY [O, B·N] · colsᵀ`, `db += Σ dY`, `dcols = Wᵀ · dY`, then col2im per example.
-/// A 1-D convolution is the 2-D one over `[C, 1, T]` (PyTorch's `[O, C, k]` weight = `[O, C, 1, k]`).
+/// `conv1d` / `conv2d` (groups = 1): NeuralNet's `ConvolutionReference` forward (whose im2col matrix
+/// `cols [K = C·kh·kw, B·N]`, `N = OH·OW`, is cached) and its backward: `dW += dY [O, B·N] · colsᵀ`,
+/// `db += Σ dY`, `dcols = Wᵀ · dY`, then col2im per example.
 final class ConvolutionLayer: TrainableLayer {
-    let spec: ConvolutionSpec
-    let oneDimensional: Bool
+    let reference: ConvolutionReference
     let weight: Parameter
     let bias: Parameter?
     var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
@@ -18,79 +14,30 @@ final class ConvolutionLayer: TrainableLayer {
     private var cachedInputShape: ActivationShape = .vector(features: 0)
     private var cachedBatch = 0
 
-    init(spec: ConvolutionSpec, oneDimensional: Bool, weight: Parameter, bias: Parameter?) {
-        self.spec = spec
-        self.oneDimensional = oneDimensional
+    init(spec: ConvolutionSpec, weight: Parameter, bias: Parameter?) {
+        reference = ConvolutionReference(spec: spec)
         self.weight = weight
         self.bias = bias
     }
 
-    func geometry(_ input: ActivationShape) -> PatchGeometry {
-        let (c, h, w): (Int, Int, Int) = switch input {
-        case let .planes(c, h, w): (c, h, w)
-        case let .channels(c, t): (c, 1, t)
-        default: preconditionFailure("convolution needs planes or channels, got \(input)")
-        }
-        let last = spec.kernelSize.count - 1
-        return PatchGeometry(
-            channels: c, height: h, width: w,
-            kernelHeight: oneDimensional ? 1 : spec.kernelSize[0], kernelWidth: spec.kernelSize[last],
-            strideHeight: oneDimensional ? 1 : spec.stride[0], strideWidth: spec.stride[last],
-            paddingHeight: oneDimensional ? 0 : spec.padding[0], paddingWidth: spec.padding[last],
-            dilationHeight: oneDimensional ? 1 : spec.dilation[0], dilationWidth: spec.dilation[last])
-    }
-
-    func outputShape(_ input: ActivationShape) -> ActivationShape {
-        let g = geometry(input)
-        return oneDimensional
-            ? .channels(channels: spec.outChannels, time: g.outputWidth)
-            : .planes(channels: spec.outChannels, height: g.outputHeight, width: g.outputWidth)
+    /// Layer `index`'s parameters from `store`; initial weights He (Kaiming) uniform for ReLU,
+    /// `U(±sqrt(6 / fan_in))`, since every conv in our architectures feeds BatchNorm + ReLU; initial
+    /// biases `U(±1/sqrt(fan_in))` (PyTorch's).
+    convenience init(spec: ConvolutionSpec, layer index: Int, parameters store: ParameterStore) {
+        let fanIn = Float(store.shape(index, "weight").dropFirst().reduce(1, *))
+        self.init(spec: spec, weight: store.parameter(index, "weight", .uniform(bound: (6 / fanIn).squareRoot()), decays: true),
+                  bias: store.optional(index, "bias", .uniform(bound: 1 / fanIn.squareRoot())))
     }
 
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
-        let g = geometry(input.shape)
-        let (batch, n, k, o) = (input.batch, g.outputCount, g.patchSize, spec.outChannels)
-        let ld = batch * n
-        if cachedColumns.count != k * ld { cachedColumns = [Float](repeating: 0, count: k * ld) }
         cachedInputShape = input.shape
-        cachedBatch = batch
-        var output = BatchTensor(shape: outputShape(input.shape), batch: batch)
-        var product = [Float](repeating: 0, count: o * ld)
-        input.values.withUnsafeBufferPointer { x in
-            cachedColumns.withUnsafeMutableBufferPointer { cols in
-                for b in 0..<batch {
-                    g.im2col(x.baseAddress! + b * input.exampleCount, into: cols.baseAddress! + b * n, ld: ld)
-                }
-            }
-        }
-        weight.value.withUnsafeBufferPointer { w in
-            cachedColumns.withUnsafeBufferPointer { cols in
-                product.withUnsafeMutableBufferPointer { p in
-                    // [O, K] · [K, B·N] → [O, B·N]
-                    gemm(.none, .none, m: o, n: ld, k: k, a: w.baseAddress!, lda: k, b: cols.baseAddress!, ldb: ld,
-                         c: p.baseAddress!, ldc: ld)
-                }
-            }
-        }
-        let biasValues = bias?.value
-        output.values.withUnsafeMutableBufferPointer { y in
-            product.withUnsafeBufferPointer { p in
-                for b in 0..<batch {
-                    for c in 0..<o {
-                        let source = p.baseAddress! + c * ld + b * n
-                        let target = y.baseAddress! + (b * o + c) * n
-                        let shift = biasValues?[c] ?? 0
-                        for i in 0..<n { target[i] = source[i] + shift }
-                    }
-                }
-            }
-        }
-        return output
+        cachedBatch = input.batch
+        return reference.forward(input, weight: weight.value, bias: bias?.value, columns: &cachedColumns)
     }
 
     func backward(_ outputGradient: BatchTensor, needsInputGradient: Bool) -> BatchTensor {
-        let g = geometry(cachedInputShape)
-        let (batch, n, k, o) = (cachedBatch, g.outputCount, g.patchSize, spec.outChannels)
+        let g = reference.geometry(cachedInputShape)
+        let (batch, n, k, o) = (cachedBatch, g.outputCount, g.patchSize, reference.spec.outChannels)
         let ld = batch * n
         // dY [B, O, N] → [O, B·N]
         var dy = [Float](repeating: 0, count: o * ld)

@@ -1,50 +1,38 @@
 import LinearAlgebra
 import NeuralNet
 
-/// `y = W x + b` (`W [O, D]`) on a batch of vectors `[B, D]` or of sequences `[B, T, D]` (all `B·T`
-/// rows in one `gemm`). Backward: `dW += dYᵀ X`, `db += Σ dY`, `dX = dY W`.
+/// A fully connected layer: NeuralNet's `DenseReference` forward (`y = W x + b` on `[B, D]` or
+/// `[B, T, D]`) and its backward: `dW += dYᵀ X`, `db += Σ dY`, `dX = dY W`.
 final class DenseLayer: TrainableLayer {
-    let outFeatures: Int
+    let reference: DenseReference
     let weight: Parameter
     let bias: Parameter?
     var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
     private var cachedInput: BatchTensor?
 
-    init(outFeatures: Int, weight: Parameter, bias: Parameter?) {
-        self.outFeatures = outFeatures
+    init(spec: DenseSpec, weight: Parameter, bias: Parameter?) {
+        reference = DenseReference(spec: spec)
         self.weight = weight
         self.bias = bias
     }
 
-    func outputShape(_ input: ActivationShape) -> ActivationShape {
-        if case let .sequence(t, _) = input { return .sequence(time: t, features: outFeatures) }
-        return .vector(features: outFeatures)
+    /// Layer `index`'s parameters from `store`; initially `U(±1/sqrt(fan_in))` (PyTorch's `nn.Linear`).
+    convenience init(spec: DenseSpec, layer index: Int, parameters store: ParameterStore) {
+        let bound = 1 / Float(store.shape(index, "weight")[1]).squareRoot()
+        self.init(spec: spec, weight: store.parameter(index, "weight", .uniform(bound: bound), decays: true),
+                  bias: store.optional(index, "bias", .uniform(bound: bound)))
     }
 
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
         cachedInput = input
-        let d = input.shape.dimensions.last!
-        let rows = input.batch * (input.shape.count / d)
-        var output = BatchTensor(shape: outputShape(input.shape), batch: input.batch)
-        let o = outFeatures
-        input.values.withUnsafeBufferPointer { x in weight.value.withUnsafeBufferPointer { w in
-            output.values.withUnsafeMutableBufferPointer { y in
-                // [rows, D] · [D, O] (W read transposed) → [rows, O]
-                gemm(.none, .transposed, m: rows, n: o, k: d, a: x.baseAddress!, lda: d, b: w.baseAddress!, ldb: d,
-                     c: y.baseAddress!, ldc: o)
-                if let bias {
-                    for r in 0..<rows { for j in 0..<o { y[r * o + j] += bias.value[j] } }
-                }
-            }
-        } }
-        return output
+        return reference.forward(input, weight: weight.value, bias: bias?.value)
     }
 
     func backward(_ outputGradient: BatchTensor, needsInputGradient: Bool) -> BatchTensor {
         let input = cachedInput!
         let d = input.shape.dimensions.last!
         let rows = input.batch * (input.shape.count / d)
-        let o = outFeatures
+        let o = reference.spec.outFeatures
         var inputGradient = BatchTensor(shape: input.shape, batch: input.batch)
         outputGradient.values.withUnsafeBufferPointer { dy in
             input.values.withUnsafeBufferPointer { x in

@@ -1,144 +1,65 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import LinearAlgebra
 import NeuralNet
 
-/// A stacked, optionally bidirectional LSTM or GRU over a batch of sequences `[B, T, D]`, PyTorch
-/// semantics (gate order i, f, g, o / r, z, n; zero initial state; output `[B, T, dirs·H]` with the
-/// forward direction's features first), trained by back-propagation through time.
+/// A stacked, optionally bidirectional LSTM or GRU: NeuralNet's `RecurrentReference` forward and
+/// back-propagation through time.
 ///
-/// Per stacked layer and direction: the input projection of every step of every example is one
-/// `gemm` (`[B·T, D] · W_ihᵀ`); each step adds `h_{t−1} W_hhᵀ` for the whole batch with one `gemm`.
 /// Backward walks the steps in reverse, carrying `dh` (and `dc`), and collects the pre-activation
-/// gradients of all steps so that `dW_ih`, `dW_hh` and `dX` are again one `gemm` each.
+/// gradients of all steps so that `dW_ih`, `dW_hh` and `dX` are one `gemm` each per layer and direction.
 final class RecurrentLayer: TrainableLayer {
-    enum Cell { case lstm, gru }
+    typealias Cell = RecurrentReference.Cell
 
     /// One direction of one stacked layer.
     struct Weights {
         let inputWeight: Parameter, hiddenWeight: Parameter, inputBias: Parameter, hiddenBias: Parameter
     }
 
-    /// What the forward pass of one stacked layer keeps for backward.
-    struct LayerCache {
-        var input: [Float] = []
-        var inputSize = 0
-        var output: [Float] = []
-        /// Per direction, `[B·T, G·H]`: activated gates (LSTM i, f, g, o; GRU r, z, n).
-        var gates: [[Float]] = []
-        /// Per direction, `[B·T, H]`: the cell state (LSTM) or `W_hn h + b_hn` (GRU).
-        var extra: [[Float]] = []
-    }
-
-    let cell: Cell
-    let spec: RecurrentSpec
+    let reference: RecurrentReference
     /// `[layer][direction]`.
     let weights: [[Weights]]
     var parameters: [Parameter] {
         weights.flatMap { $0.flatMap { [$0.inputWeight, $0.hiddenWeight, $0.inputBias, $0.hiddenBias] } }
     }
-    private var caches: [LayerCache] = []
+    private var caches: [RecurrentReference.LayerTrace] = []
     private var batch = 0, time = 0
     private var cachedShape: ActivationShape = .vector(features: 0)
+    private var spec: RecurrentSpec { reference.spec }
+    private var gateCount: Int { reference.cell.gates }
+    private var cell: Cell { reference.cell }
 
     init(cell: Cell, spec: RecurrentSpec, weights: [[Weights]]) {
-        self.cell = cell
-        self.spec = spec
+        reference = RecurrentReference(cell: cell, spec: spec)
         self.weights = weights
     }
 
-    private var gateCount: Int { cell == .lstm ? 4 : 3 }
-
-    func outputShape(_ input: ActivationShape) -> ActivationShape {
-        .sequence(time: input.time!, features: spec.directions * spec.hiddenSize)
+    /// Layer `index`'s parameters from `store`, per stacked layer and direction; initially every tensor
+    /// `U(±1/sqrt(H))` (PyTorch's).
+    convenience init(cell: Cell, spec: RecurrentSpec, layer index: Int, parameters store: ParameterStore) {
+        let bound = ParameterStore.Initialization.uniform(bound: 1 / Float(spec.hiddenSize).squareRoot())
+        let weights = (0..<spec.numLayers).map { l in
+            (spec.bidirectional ? ["", "_reverse"] : [""]).map { suffix in
+                Weights(inputWeight: store.parameter(index, "weight_ih_l\(l)\(suffix)", bound, decays: true),
+                        hiddenWeight: store.parameter(index, "weight_hh_l\(l)\(suffix)", bound, decays: true),
+                        inputBias: store.parameter(index, "bias_ih_l\(l)\(suffix)", bound),
+                        hiddenBias: store.parameter(index, "bias_hh_l\(l)\(suffix)", bound))
+            }
+        }
+        self.init(cell: cell, spec: spec, weights: weights)
     }
 
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
         batch = input.batch
         time = input.shape.time!
         cachedShape = input.shape
-        caches = []
-        var x = input.values
-        var inputSize = input.shape.dimensions.last!
-        for layer in weights {
-            var cache = LayerCache(input: x, inputSize: inputSize)
-            cache.output = [Float](repeating: 0, count: batch * time * spec.directions * spec.hiddenSize)
-            for (direction, w) in layer.enumerated() {
-                let (gates, extra) = runDirection(direction, w, input: x, inputSize: inputSize, output: &cache.output)
-                cache.gates.append(gates)
-                cache.extra.append(extra)
-            }
-            x = cache.output
-            inputSize = spec.directions * spec.hiddenSize
-            caches.append(cache)
-        }
-        return BatchTensor(shape: outputShape(input.shape), batch: batch, values: x)
-    }
-
-    private func runDirection(_ direction: Int, _ w: Weights, input: [Float], inputSize d: Int,
-                              output: inout [Float]) -> (gates: [Float], extra: [Float]) {
-        let (h, g, t, b) = (spec.hiddenSize, gateCount * spec.hiddenSize, time, batch)
-        let width = spec.directions * h
-        var projection = [Float](repeating: 0, count: b * t * g)
-        input.withUnsafeBufferPointer { x in w.inputWeight.value.withUnsafeBufferPointer { wih in
-            projection.withUnsafeMutableBufferPointer { p in
-                // [B·T, D] · [D, G·H] → [B·T, G·H]
-                gemm(.none, .transposed, m: b * t, n: g, k: d, a: x.baseAddress!, lda: d, b: wih.baseAddress!, ldb: d,
-                     c: p.baseAddress!, ldc: g)
-            }
-        } }
-        var gates = [Float](repeating: 0, count: b * t * g)
-        var extra = [Float](repeating: 0, count: b * t * h)
-        var recurrent = [Float](repeating: 0, count: b * g)
-        let bih = w.inputBias.value, bhh = w.hiddenBias.value
-        for step in 0..<t {
-            let now = direction == 0 ? step : t - 1 - step
-            let before = direction == 0 ? now - 1 : now + 1
-            // rec = h_{t−1} W_hhᵀ + b_hh, [B, G·H]
-            for r in 0..<b { for j in 0..<g { recurrent[r * g + j] = bhh[j] } }
-            if step > 0 {
-                output.withUnsafeBufferPointer { y in w.hiddenWeight.value.withUnsafeBufferPointer { whh in
-                    recurrent.withUnsafeMutableBufferPointer { rec in
-                        gemm(.none, .transposed, m: b, n: g, k: h, a: y.baseAddress! + before * width + direction * h,
-                             lda: t * width, b: whh.baseAddress!, ldb: h, beta: 1, c: rec.baseAddress!, ldc: g)
-                    }
-                } }
-            }
-            for r in 0..<b {
-                let row = r * t + now
-                let p = row * g, out = row * width + direction * h
-                let previousOut = (r * t + before) * width + direction * h
-                switch cell {
-                case .lstm:
-                    for j in 0..<h {
-                        let i = sigmoid(projection[p + j] + bih[j] + recurrent[r * g + j])
-                        let f = sigmoid(projection[p + h + j] + bih[h + j] + recurrent[r * g + h + j])
-                        let c = tanhf(projection[p + 2 * h + j] + bih[2 * h + j] + recurrent[r * g + 2 * h + j])
-                        let o = sigmoid(projection[p + 3 * h + j] + bih[3 * h + j] + recurrent[r * g + 3 * h + j])
-                        let previousCell: Float = step > 0 ? extra[(r * t + before) * h + j] : 0
-                        let state = f * previousCell + i * c
-                        gates[p + j] = i; gates[p + h + j] = f; gates[p + 2 * h + j] = c; gates[p + 3 * h + j] = o
-                        extra[row * h + j] = state
-                        output[out + j] = o * tanhf(state)
-                    }
-                case .gru:
-                    for j in 0..<h {
-                        let reset = sigmoid(projection[p + j] + bih[j] + recurrent[r * g + j])
-                        let update = sigmoid(projection[p + h + j] + bih[h + j] + recurrent[r * g + h + j])
-                        let hn = recurrent[r * g + 2 * h + j]
-                        let n = tanhf(projection[p + 2 * h + j] + bih[2 * h + j] + reset * hn)
-                        let previous: Float = step > 0 ? output[previousOut + j] : 0
-                        gates[p + j] = reset; gates[p + h + j] = update; gates[p + 2 * h + j] = n
-                        extra[row * h + j] = hn
-                        output[out + j] = (1 - update) * n + update * previous
-                    }
-                }
+        let values = weights.map { layer in
+            layer.map {
+                RecurrentReference.Weights(inputWeight: $0.inputWeight.value, hiddenWeight: $0.hiddenWeight.value,
+                                           inputBias: $0.inputBias.value, hiddenBias: $0.hiddenBias.value)
             }
         }
-        return (gates, extra)
+        let result = reference.forward(input, weights: values)
+        caches = result.traces
+        return result.output
     }
 
     func backward(_ outputGradient: BatchTensor, needsInputGradient: Bool) -> BatchTensor {
@@ -155,9 +76,19 @@ final class RecurrentLayer: TrainableLayer {
         return BatchTensor(shape: cachedShape, batch: batch, values: dy)
     }
 
-    private func backwardDirection(_ direction: Int, _ w: Weights, cache: LayerCache, outputGradient dy: [Float],
-                                   inputGradient dx: inout [Float], needsInputGradient: Bool) {
-        let (h, g, t, b, d) = (spec.hiddenSize, gateCount * spec.hiddenSize, time, batch, cache.inputSize)
+    private func backwardDirection(_ direction: Int, _ w: Weights, cache: RecurrentReference.LayerTrace,
+                                   outputGradient dy: [Float], inputGradient dx: inout [Float], needsInputGradient: Bool) {
+        let (dPre, dRecurrent, previousHidden) = throughTime(direction, w, cache: cache, outputGradient: dy)
+        accumulate(w, cache: cache, dPre: dPre, dRecurrent: dRecurrent, previousHidden: previousHidden,
+                   inputGradient: &dx, needsInputGradient: needsInputGradient)
+    }
+
+    /// Back-propagation through time of one direction: per step (in reverse) and unit, the gradients
+    /// of the gate pre-activations, `dPre` (the input projection's) and `dRecurrent`
+    /// (`W_hh h + b_hh`'s), each `[B·T, G·H]`, and the previous hidden states `[B·T, H]` they multiply.
+    private func throughTime(_ direction: Int, _ w: Weights, cache: RecurrentReference.LayerTrace,
+                             outputGradient dy: [Float]) -> (dPre: [Float], dRecurrent: [Float], previousHidden: [Float]) {
+        let (h, g, t, b) = (spec.hiddenSize, gateCount * spec.hiddenSize, time, batch)
         let width = spec.directions * h
         let gates = cache.gates[direction], extra = cache.extra[direction], output = cache.output
         var dPre = [Float](repeating: 0, count: b * t * g)        // ∂/∂ input projection
@@ -180,7 +111,7 @@ final class RecurrentLayer: TrainableLayer {
                         let (i, f, c, o) = (gates[p + j], gates[p + h + j], gates[p + 2 * h + j], gates[p + 3 * h + j])
                         let state = extra[row * h + j]
                         let previousCell: Float = step > 0 ? extra[(r * t + before) * h + j] : 0
-                        let squashed = tanhf(state)
+                        let squashed = rationalTanh(state)
                         let dc = dcNext[r * h + j] + dh * o * (1 - squashed * squashed)
                         dPre[p + j] = dc * c * i * (1 - i)
                         dPre[p + h + j] = dc * previousCell * f * (1 - f)
@@ -211,6 +142,14 @@ final class RecurrentLayer: TrainableLayer {
                 } }
             }
         }
+        return (dPre, dRecurrent, previousHidden)
+    }
+
+    /// Bias, `W_ih`, `W_hh` and (when needed) input gradients of one direction from its
+    /// pre-activation gradients: one `gemm` each.
+    private func accumulate(_ w: Weights, cache: RecurrentReference.LayerTrace, dPre: [Float], dRecurrent: [Float],
+                            previousHidden: [Float], inputGradient dx: inout [Float], needsInputGradient: Bool) {
+        let (h, g, t, b, d) = (spec.hiddenSize, gateCount * spec.hiddenSize, time, batch, cache.inputSize)
         for row in 0..<(b * t) {
             for j in 0..<g {
                 w.inputBias.gradient[j] += dPre[row * g + j]
@@ -241,4 +180,3 @@ final class RecurrentLayer: TrainableLayer {
     }
 }
 
-@inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }

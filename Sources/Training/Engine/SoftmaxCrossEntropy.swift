@@ -3,12 +3,14 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NeuralNet
 
 /// Softmax cross-entropy on logits `[B, K]`, with optional label smoothing and class weights
 /// (PyTorch `nn.CrossEntropyLoss(weight=, label_smoothing=)` semantics).
 ///
 /// With smoothing ε the target is `q = (1 − ε)·onehot(y) + ε/K`; with weights the loss is the weighted
-/// mean `Σ_b w_{y_b} · CE_b / Σ_b w_{y_b}`. The gradient is `w_{y_b} (softmax(z_b) − q_b) / Σ w`.
+/// mean `Σ_b w_{y_b} · CE_b / Σ_b w_{y_b}`, the log-sum-exp in Float64. The gradient is
+/// `w_{y_b} (softmax(z_b) − q_b) / Σ w`, with NeuralNet's `softmax` (the network's own).
 public struct SoftmaxCrossEntropy: Sendable {
     public var labelSmoothing: Float
     /// One weight per class, or nil for equal weights.
@@ -26,9 +28,9 @@ public struct SoftmaxCrossEntropy: Sendable {
         var gradient = [Float](repeating: 0, count: logits.count)
         var total = 0.0, weightSum = 0.0
         let smooth = labelSmoothing / Float(classes)
-        var probabilities = [Float](repeating: 0, count: classes)
         for (b, label) in labels.enumerated() {
             let row = Array(logits[(b * classes)..<((b + 1) * classes)])
+            let probabilities = softmax(row)
             let peak = row.max()!
             var sum = 0.0
             for k in 0..<classes { sum += Double(expf(row[k] - peak)) }
@@ -36,10 +38,8 @@ public struct SoftmaxCrossEntropy: Sendable {
             let weight = Double(classWeights?[label] ?? 1)
             var loss = 0.0
             for k in 0..<classes {
-                let logP = Double(row[k]) - logSum
-                probabilities[k] = Float(exp(logP))
                 let q = (k == label ? 1 - labelSmoothing : 0) + smooth
-                loss -= Double(q) * logP
+                loss -= Double(q) * (Double(row[k]) - logSum)
                 gradient[b * classes + k] = Float(weight) * (probabilities[k] - q)
             }
             total += weight * loss

@@ -1,12 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NeuralNet
 
-/// Softmax over the last axis (of a vector, or of every step of a sequence).
-/// Backward: `dx = y ⊙ (dy − Σ dy ⊙ y)`.
+/// Softmax over the last axis: NeuralNet's `softmaxForward` and its backward,
+/// `dx = y ⊙ (dy − Σ dy ⊙ y)`.
 ///
 /// A network whose spec ends in softmax is trained on the logits before it (see
 /// `TrainableNetwork.logits`), which is numerically better; this layer exists for specs that use
@@ -15,14 +10,8 @@ final class SoftmaxLayer: TrainableLayer {
     var parameters: [Parameter] { [] }
     private var cachedOutput: BatchTensor?
 
-    func outputShape(_ input: ActivationShape) -> ActivationShape { input }
-
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor {
-        var output = input
-        let d = input.shape.dimensions.last!
-        output.values.withUnsafeMutableBufferPointer { y in
-            for r in 0..<(y.count / d) { softmaxInPlace(y.baseAddress! + r * d, count: d) }
-        }
+        let output = softmaxForward(input)
         cachedOutput = output
         return output
     }
@@ -38,14 +27,4 @@ final class SoftmaxLayer: TrainableLayer {
         }
         return gradient
     }
-}
-
-/// Softmax of `count` values in place, shifted by their maximum.
-func softmaxInPlace(_ values: UnsafeMutablePointer<Float>, count: Int) {
-    var peak = -Float.infinity
-    for i in 0..<count { peak = max(peak, values[i]) }
-    var sum: Float = 0
-    for i in 0..<count { values[i] = expf(values[i] - peak); sum += values[i] }
-    let inverse = 1 / sum
-    for i in 0..<count { values[i] *= inverse }
 }

@@ -1,22 +1,14 @@
 import NeuralNet
 
-/// Whether a forward pass trains (batch statistics, dropout active) or evaluates (running statistics,
-/// dropout off: the same function as `NeuralNet.Network.forward`).
-public enum ForwardMode: Sendable, Equatable {
-    case training
-    case evaluation
-}
-
-/// One differentiable layer over a batch. `forward` caches what `backward` needs (inputs, masks,
-/// im2col matrices, gate activations); `backward` takes ∂loss/∂output of the LAST forward pass,
+/// One differentiable layer over a batch. `forward` runs the layer's one reference forward in
+/// NeuralNet (`ConvolutionReference`, `BatchNormReference`, ...) and caches what `backward` needs
+/// (inputs, masks, im2col matrices, gate activations); `backward` takes ∂loss/∂output of the LAST forward pass,
 /// ACCUMULATES parameter gradients into `parameters[i].gradient` and returns ∂loss/∂input.
 ///
 /// Layers are reference types holding their caches, used by one thread at a time.
 public protocol TrainableLayer: AnyObject {
     /// The layer's parameters in `NetworkSpec.parameterShapes()` order (empty for parameter-free layers).
     var parameters: [Parameter] { get }
-    /// The per-example output shape for a per-example input shape.
-    func outputShape(_ input: ActivationShape) -> ActivationShape
     /// `random` feeds stochastic layers (dropout) in training mode.
     func forward(_ input: BatchTensor, mode: ForwardMode, random: inout SeededGenerator) -> BatchTensor
     /// - Parameter needsInputGradient: false for the first layer, which may skip computing ∂loss/∂input

@@ -13,75 +13,40 @@ public final class TrainableNetwork {
     let logitLayerCount: Int
 
     /// Builds the layers with `parameters` (every name of `spec.parameterShapes()`, shapes checked by
-    /// `Network`), or with fresh PyTorch-style initial values drawn from `random` when nil.
+    /// `Network`), or with fresh initial values drawn from `random` when nil (each layer's own
+    /// initialisation, see their `init(spec:layer:parameters:)`).
     public init(spec: NetworkSpec, parameters initial: [String: Tensor]? = nil, random: inout SeededGenerator) throws(NetworkError) {
         let shapes = try spec.parameterShapes()
-        let values = initial ?? ParameterInitializer.initialParameters(spec: spec, shapes: shapes, random: &random)
         // Validates names and shapes exactly as inference will.
-        _ = try Network(spec: spec, parameters: values)
+        if let initial { _ = try Network(spec: spec, parameters: initial) }
         self.spec = spec
-        var all: [Parameter] = []
-        func parameter(_ index: Int, _ suffix: String, trainable: Bool = true, decays: Bool = false) -> Parameter {
-            let name = "layers.\(index).\(suffix)"
-            let tensor = values[name]!
-            let p = Parameter(name: name, shape: tensor.shape, value: tensor.values, trainable: trainable, decays: decays)
-            all.append(p)
-            return p
-        }
-        func optional(_ index: Int, _ suffix: String) -> Parameter? {
-            values["layers.\(index).\(suffix)"] == nil ? nil : parameter(index, suffix)
-        }
-        var layers: [any TrainableLayer] = []
-        for (index, layer) in spec.layers.enumerated() {
-            switch layer {
-            case .conv1d(let s), .conv2d(let s):
-                let oneDimensional = if case .conv1d = layer { true } else { false }
-                layers.append(ConvolutionLayer(spec: s, oneDimensional: oneDimensional,
-                                               weight: parameter(index, "weight", decays: true), bias: optional(index, "bias")))
-            case .batchNorm(let s):
-                layers.append(BatchNormLayer(
-                    epsilon: s.epsilon, weight: parameter(index, "weight"), bias: parameter(index, "bias"),
-                    runningMean: parameter(index, "running_mean", trainable: false),
-                    runningVariance: parameter(index, "running_var", trainable: false)))
-            case .activation(let a): layers.append(ActivationLayer(activation: a))
-            case .maxPool1d(let s): layers.append(PoolingLayer(kind: .max, spec: s, oneDimensional: true))
-            case .maxPool2d(let s): layers.append(PoolingLayer(kind: .max, spec: s, oneDimensional: false))
-            case .avgPool1d(let s): layers.append(PoolingLayer(kind: .average, spec: s, oneDimensional: true))
-            case .avgPool2d(let s): layers.append(PoolingLayer(kind: .average, spec: s, oneDimensional: false))
-            case .dropout(let p): layers.append(DropoutLayer(probability: p))
-            case .dense(let s):
-                layers.append(DenseLayer(outFeatures: s.outFeatures, weight: parameter(index, "weight", decays: true),
-                                         bias: optional(index, "bias")))
-            case .flatten: layers.append(FlattenLayer())
-            case .toSequence: layers.append(ToSequenceLayer())
-            case .statisticsPooling(let s): layers.append(StatisticsPoolingLayer(epsilon: s.epsilon))
-            case .attentiveStatisticsPooling(let s):
-                layers.append(AttentiveStatisticsPoolingLayer(
-                    attentionChannels: s.attentionChannels, epsilon: s.epsilon,
-                    attentionWeight: parameter(index, "attention.weight", decays: true),
-                    attentionBias: parameter(index, "attention.bias"),
-                    scoreWeight: parameter(index, "score.weight", decays: true), scoreBias: parameter(index, "score.bias")))
-            case .softmax: layers.append(SoftmaxLayer())
-            case .lstm(let s), .gru(let s):
-                var stacked: [[RecurrentLayer.Weights]] = []
-                for l in 0..<s.numLayers {
-                    stacked.append((s.bidirectional ? ["", "_reverse"] : [""]).map { suffix in
-                        RecurrentLayer.Weights(
-                            inputWeight: parameter(index, "weight_ih_l\(l)\(suffix)", decays: true),
-                            hiddenWeight: parameter(index, "weight_hh_l\(l)\(suffix)", decays: true),
-                            inputBias: parameter(index, "bias_ih_l\(l)\(suffix)"),
-                            hiddenBias: parameter(index, "bias_hh_l\(l)\(suffix)"))
-                    })
-                }
-                let cell: RecurrentLayer.Cell = if case .lstm = layer { .lstm } else { .gru }
-                layers.append(RecurrentLayer(cell: cell, spec: s, weights: stacked))
-            }
-        }
-        self.layers = layers
-        // `all` was filled in layer order; re-order to the spec's canonical order.
-        let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+        let store = ParameterStore(shapes: shapes, given: initial, random: random)
+        layers = spec.layers.enumerated().map { index, layer in Self.layer(layer, index: index, parameters: store) }
+        random = store.random
+        // The layers asked in layer order; re-order to the spec's canonical order.
+        let byName = Dictionary(uniqueKeysWithValues: store.created.map { ($0.name, $0) })
         self.parameters = shapes.map { byName[$0.name]! }
         logitLayerCount = spec.layers.last == .softmax ? spec.layers.count - 1 : spec.layers.count
+    }
+
+    /// The differentiable layer of one `LayerSpec` (the engine's one dispatch on the layer type).
+    private static func layer(_ layer: LayerSpec, index: Int, parameters store: ParameterStore) -> any TrainableLayer {
+        switch layer {
+        case .conv1d(let s), .conv2d(let s): ConvolutionLayer(spec: s, layer: index, parameters: store)
+        case .batchNorm(let s): BatchNormLayer(spec: s, layer: index, parameters: store)
+        case .activation(let a): ActivationLayer(activation: a)
+        case .maxPool1d(let s), .maxPool2d(let s): PoolingLayer(kind: .max, spec: s)
+        case .avgPool1d(let s), .avgPool2d(let s): PoolingLayer(kind: .average, spec: s)
+        case .dropout(let p): DropoutLayer(probability: p)
+        case .dense(let s): DenseLayer(spec: s, layer: index, parameters: store)
+        case .flatten: FlattenLayer()
+        case .toSequence: ToSequenceLayer()
+        case .statisticsPooling(let s): StatisticsPoolingLayer(spec: s)
+        case .attentiveStatisticsPooling(let s): AttentiveStatisticsPoolingLayer(spec: s, layer: index, parameters: store)
+        case .softmax: SoftmaxLayer()
+        case .lstm(let s): RecurrentLayer(cell: .lstm, spec: s, layer: index, parameters: store)
+        case .gru(let s): RecurrentLayer(cell: .gru, spec: s, layer: index, parameters: store)
+        }
     }
 
     /// Parameters the optimiser updates.

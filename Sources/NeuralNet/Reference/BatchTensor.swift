@@ -1,8 +1,7 @@
-import NeuralNet
-
-/// A batch of activations for training: `batch` examples of one `ActivationShape` each, stored
-/// example-major (example `b` is the contiguous run `values[b·shape.count ..< (b+1)·shape.count]`,
-/// laid out exactly as NeuralNet's single-example activation; see `NeuralNet.Tensor`).
+/// A batch of activations for the reference forwards and training: `batch` examples of one
+/// `ActivationShape` each, stored example-major (example `b` is the contiguous run
+/// `values[b·shape.count ..< (b+1)·shape.count]`, laid out exactly as `Network.forward`'s
+/// single-example activation; see `Tensor`).
 ///
 /// So a `.planes [C, H, W]` batch is PyTorch's NCHW, a `.sequence [T, D]` batch is `[B, T, D]`
 /// (`batch_first=True`), and a `.vector [D]` batch is `[B, D]`.
@@ -39,7 +38,7 @@ extension ActivationShape {
     /// `(outer, channels, inner)`: the per-example layout seen as `[outer, channels, inner]` around the
     /// axis batch normalisation normalises (channels of planes/channels, features of sequences/vectors).
     /// `outer` counts rows per example (1 for planes/channels/vectors, `T` for sequences).
-    var normalizationLayout: (outer: Int, channels: Int, inner: Int) {
+    package var normalizationLayout: (outer: Int, channels: Int, inner: Int) {
         switch self {
         case let .planes(c, h, w): (1, c, h * w)
         case let .channels(c, t): (1, c, t)
@@ -48,18 +47,8 @@ extension ActivationShape {
         }
     }
 
-    /// Features per time step (`C·F` for planes, `C` for channels, `D` for sequences); nil for vectors.
-    var featuresPerStep: Int? {
-        switch self {
-        case let .planes(c, f, _): c * f
-        case let .channels(c, _): c
-        case let .sequence(_, d): d
-        case .vector: nil
-        }
-    }
-
     /// Whether the time axis is the fastest one (`[D, T]` feature-major) rather than `[T, D]`.
-    var isFeatureMajor: Bool {
+    package var isFeatureMajor: Bool {
         switch self {
         case .planes, .channels: true
         case .sequence, .vector: false
