@@ -76,17 +76,10 @@ public final class EmotionModel: Sendable {
     /// Turns network outputs into calibrated probabilities: `softmax(logits / temperature)`, where the
     /// logits are the log-probabilities when the network already ends in softmax.
     func calibratedProbabilities(_ output: [Float]) -> [Float] {
-        let temperature = Float(manifest.temperature)
-        var logits = outputsProbabilities ? output.map { Float.log(max($0, 1e-30)) } : output
-        if temperature != 1 { logits = logits.map { $0 / temperature } }
-        let peak = logits.max() ?? 0
-        let exponentials = logits.map { Float.exp($0 - peak) }
-        let total = exponentials.reduce(0, +)
-        return exponentials.map { $0 / total }
+        softmax(outputsProbabilities ? output.map { Float.log(max($0, 1e-30)) } : output, temperature: Float(manifest.temperature))
     }
 }
 
 extension Float {
     fileprivate static func log(_ x: Float) -> Float { logf(x) }
-    fileprivate static func exp(_ x: Float) -> Float { expf(x) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import Testing
 @testable import Training
 
@@ -73,7 +74,7 @@ struct EvaluationMetricsTests {
         var logits: [[Float]] = [], truth: [Int] = []
         for _ in 0..<6000 {
             let z = (0..<4).map { _ in Float(3 * generator.gaussian()) }
-            let p = TemperatureScaling.softmax(z, temperature: 2)
+            let p = softmax(z, temperature: 2)
             var u = Float(generator.unitDouble()), y = 0
             while y < 3, u >= p[y] { u -= p[y]; y += 1 }
             logits.append(z); truth.append(y)
@@ -85,7 +86,7 @@ struct EvaluationMetricsTests {
             #expect(best <= TemperatureScaling.negativeLogLikelihood(logits: logits, truth: truth, temperature: other))
         }
         // Fitting on probabilities gives the same temperature (softmax is shift-invariant).
-        let probabilities = logits.map { TemperatureScaling.softmax($0) }
+        let probabilities = logits.map { softmax($0) }
         #expect(abs(TemperatureScaling.fit(probabilities: probabilities, truth: truth) - t) < 1e-3)
         // Recalibrating never changes the top-1 class.
         let recalibrated = TemperatureScaling.apply(3, toProbabilities: [0.6, 0.3, 0.1])

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import Testing
 import TestSupport
 @testable import Training
@@ -14,7 +15,7 @@ func sampleReport() -> TrainingReport {
             var logits = (0..<labels.count).map { _ in Float(generator.gaussian()) }
             logits[y] += Float(accuracyBias)
             truth.append(y)
-            probabilities.append(TemperatureScaling.softmax(logits))
+            probabilities.append(softmax(logits))
         }
         return ClassificationMetrics(labels: labels, truth: truth, probabilities: probabilities)
     }

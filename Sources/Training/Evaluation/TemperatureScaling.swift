@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 
 /// Temperature scaling (Guo et al. 2017): one scalar `T > 0` such that `softmax(logits / T)` minimises
 /// the negative log-likelihood of held-out (validation) data. It changes confidences, never the
@@ -50,17 +51,8 @@ public enum TemperatureScaling {
         return total / Double(max(1, logits.count))
     }
 
-    /// `softmax(logits / temperature)`.
-    public static func softmax(_ logits: [Float], temperature: Double = 1) -> [Float] {
-        let scaled = logits.map { Double($0) / temperature }
-        let peak = scaled.max() ?? 0
-        let e = scaled.map { exp($0 - peak) }
-        let sum = e.reduce(0, +)
-        return e.map { Float($0 / sum) }
-    }
-
     /// Probability vectors recalibrated by `temperature` (softmax of `log p / T`).
     public static func apply(_ temperature: Double, toProbabilities probabilities: [Float]) -> [Float] {
-        softmax(probabilities.map { log(max($0, 1e-30)) }, temperature: temperature)
+        softmax(probabilities.map { Float(log(Double(max($0, 1e-30)))) }, temperature: Float(temperature))
     }
 }

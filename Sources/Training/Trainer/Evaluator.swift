@@ -78,21 +78,11 @@ public struct Evaluator {
         var sum = [Double](repeating: 0, count: windows[0].logits.count)
         var total = 0.0
         for (logits, weight) in windows {
-            let p = calibrated(logits, temperature: temperature)
+            let p = softmax(logits, temperature: Float(temperature))
             for k in sum.indices { sum[k] += Double(p[k]) * Double(weight) }
             total += Double(weight)
         }
         return sum.map { Float($0 / total) }
-    }
-
-    /// `softmax(logits / T)` in Float, the same arithmetic as `EmotionModel.calibratedProbabilities`.
-    public static func calibrated(_ logits: [Float], temperature: Double) -> [Float] {
-        let t = Float(temperature)
-        let scaled = t != 1 ? logits.map { $0 / t } : logits
-        let peak = scaled.max() ?? 0
-        let exponentials = scaled.map { expf($0 - peak) }
-        let total = exponentials.reduce(0, +)
-        return exponentials.map { $0 / total }
     }
 
     /// One logit vector per clip for temperature fitting: the weighted mean of its windows' logits
