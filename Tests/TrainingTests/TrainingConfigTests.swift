@@ -54,4 +54,14 @@ import Testing
         config.layers = TrainingConfig.defaultLayers(labels: 5)
         #expect(throws: TrainingError.self) { try config.validate() }
     }
+
+    @Test func heldOutCorpusAndClassMaskingKeys() throws {
+        #expect(TrainingConfig().heldOutCorpus == nil && TrainingConfig().maskMissingClasses)
+        let config = try TrainingConfig.decode(Data(#"{"held_out_corpus": "TESS", "mask_missing_classes": false}"#.utf8), yaml: false)
+        #expect(config.heldOutCorpus == "tess" && !config.maskMissingClasses)
+        #expect(try TrainingConfig.decode(JSONEncoder().encode(config), yaml: false) == config)
+        var empty = TrainingConfig()
+        empty.heldOutCorpus = ""
+        #expect(throws: TrainingError.self) { try empty.validate() }
+    }
 }
