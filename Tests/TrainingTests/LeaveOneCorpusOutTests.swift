@@ -1,0 +1,138 @@
+import Foundation
+import LinearAlgebra
+import Logging
+import Model
+import NeuralNet
+import Testing
+@testable import Training
+
+/// Leave one corpus out end to end on three synthetic corpora, and the trainer's class masks.
+@Suite struct LeaveOneCorpusOutTests {
+    let logger = Logger(label: "test")
+
+    /// Three corpora × 4 speakers × 6 files, labels `low, high, mid` (a raised band in rows 1–2, 5–6 or
+    /// 3–4). `gamma` has no `mid` and sits 25 dB above the others, so any of its frames in the training
+    /// statistics would show in the normalisation mean.
+    static func store() -> FeatureStore {
+        var random = SeededGenerator(seed: 5)
+        var utterances: [Utterance] = [], clean: [Matrix] = [], telephone: [Matrix] = []
+        for corpus in ["alpha", "beta", "gamma"] {
+            let labels = corpus == "gamma" ? ["low", "high"] : ["low", "high", "mid"]
+            for i in 0..<24 {
+                let label = labels[i % labels.count]
+                utterances.append(Utterance(path: "\(corpus)/\(i).wav", corpus: corpus, originalLabel: label, mappedLabel: label,
+                                            speaker: "\(corpus)_\(i % 4)"))
+                let band = ["low": 1, "high": 5, "mid": 3][label]!
+                let frames = 25 + random.uniform(below: 20)
+                func make(noise: Float) -> Matrix {
+                    var m = Matrix(rows: 8, columns: frames)
+                    for r in 0..<8 {
+                        for t in 0..<frames {
+                            m[r, t] = -40 + (corpus == "gamma" ? 25 : 0) + (r == band || r == band + 1 ? 12 : 0) + noise * Float(random.gaussian())
+                        }
+                    }
+                    return m
+                }
+                clean.append(make(noise: 3))
+                telephone.append(make(noise: 5))
+            }
+        }
+        return FeatureStore(utterances: utterances, clean: clean, telephone: telephone)
+    }
+
+    static func config(folds: Int, epochs: Int) -> TrainingConfig {
+        var config = SyntheticTask.config(epochs: epochs)
+        config.name = "synthetic-loco"
+        config.labelMap = LabelMap(labels: ["low", "high", "mid"])
+        config.layers[config.layers.count - 1] = .dense(DenseSpec(outFeatures: 3))
+        config.folds = folds
+        config.validationFraction = 0.25
+        config.manifest = "synthetic"
+        return config
+    }
+
+    private func temporaryDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("ser-loco-test-\(UUID().uuidString)")
+    }
+
+    @Test func heldOutCorpusNeverTrainsAndIsReportedOverItsClasses() throws {
+        var config = Self.config(folds: 2, epochs: 3)
+        config.heldOutCorpus = "gamma"
+        let output = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: output) }
+        let record = try TrainingRun(config: config, output: output, command: "test", logger: logger)
+            .run(store: Self.store(), resume: false)
+
+        // No gamma speaker in any fold, validation group or the final model's training set.
+        guard case .object(let split)? = record.provenance["split"] else { Issue.record("no split"); return }
+        var trained: [String] = []
+        for key in ["train", "validation"] { if case .array(let a)? = split[key] { trained += a.compactMap(\.stringValue) } }
+        if case .array(let folds)? = split["folds"] {
+            #expect(folds.count == 2)
+            for case .object(let fold) in folds {
+                for key in ["test", "validation"] { if case .array(let a)? = fold[key] { trained += a.compactMap(\.stringValue) } }
+            }
+        }
+        #expect(Set(trained) == Set((0..<4).flatMap { ["alpha_\($0)", "beta_\($0)"] }))
+        // The normalisation statistics saw none of gamma's frames (25 dB louder).
+        #expect(record.mean.allSatisfy { $0 < -33 }, "mean \(record.mean)")
+
+        // The held-out figures: gamma's two classes, full and restricted argmax, every file scored.
+        guard case .object(let loco)? = record.metrics["leave_one_corpus_out"],
+              case .object(let clean)? = loco["clean"] else { Issue.record("no leave_one_corpus_out.clean"); return }
+        #expect(loco["corpus"] == .string("gamma") && loco["classes"] == .array([.string("low"), .string("high")]))
+        #expect(loco["trained_on"] == .array([.string("alpha"), .string("beta")]))
+        for key in ["ua_full_argmax", "ua_restricted_argmax", "wa_full_argmax", "wa_restricted_argmax"] {
+            guard case .number(let value)? = clean[key] else { Issue.record("no \(key)"); continue }
+            #expect((0...1).contains(value), "\(key) \(value)")
+        }
+        #expect(loco["telephone"] != nil)
+
+        let report = try JSONDecoder().decode(TrainingReport.self, from: Data(contentsOf: output.appendingPathComponent("report.json")))
+        let heldOut = try #require(report.heldOutCorpus)
+        #expect(heldOut.utterances == 24 && heldOut.speakers == 4)
+        #expect(heldOut.clean.restrictedArgmax.confusion.flatMap { $0 }.reduce(0, +) == 24)
+        #expect(heldOut.clean.restrictedArgmax.labels == ["low", "high"])
+        #expect(report.sections.first?.name.contains("held-out corpus gamma") == true)
+        #expect(report.splits.last?.test == ["gamma_0", "gamma_1", "gamma_2", "gamma_3"])
+        let html = try String(contentsOf: output.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("Leave one corpus out: gamma"))
+    }
+
+    @Test func locoModeRunsEveryCorpusAndAveragesThem() throws {
+        let output = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: output) }
+        let summary = try TrainingRun(config: Self.config(folds: 0, epochs: 1), output: output, command: "test", logger: logger)
+            .runLeaveOneCorpusOut(store: Self.store(), resume: false)
+        #expect(summary.corpora.map(\.corpus) == ["alpha", "beta", "gamma"])
+        #expect(summary.corpora.map(\.trainedOn) == [["beta", "gamma"], ["alpha", "gamma"], ["alpha", "beta"]])
+        #expect(summary.corpora.map(\.clean.classes) == [["low", "high", "mid"], ["low", "high", "mid"], ["low", "high"]])
+        let uas = summary.corpora.map(\.clean.restrictedArgmax.unweightedAverageRecall)
+        #expect(abs((summary.mean["clean"]?["ua_restricted_argmax"] ?? -1) - uas.reduce(0, +) / 3) < 1e-12)
+        for corpus in ["alpha", "beta", "gamma"] {
+            #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("loco-\(corpus)/run.json").path))
+        }
+        let saved = try JSONDecoder().decode(LeaveOneCorpusOutSummary.self,
+                                             from: Data(contentsOf: output.appendingPathComponent("loco-summary.json")))
+        #expect(saved == summary)
+    }
+
+    @Test func theTrainerMasksTheClassesAnExamplesCorpusLacks() {
+        let store = Self.store()
+        let config = Self.config(folds: 0, epochs: 1)
+        let (mean, std) = store.normalization(indices: Array(store.utterances.indices), includeTelephone: true)
+        let trainer = Trainer(config: config, store: store, mean: mean, standardDeviation: std, logger: logger)
+        #expect(trainer.corpusClasses.classes == ["alpha": [0, 1, 2], "beta": [0, 1, 2], "gamma": [0, 1]])
+        // Store indices 0 (alpha) and 48 (gamma).
+        #expect(trainer.presentClasses([0, 48]) == [[true, true, true], [true, true, false]])
+        var off = config
+        off.maskMissingClasses = false
+        #expect(Trainer(config: off, store: store, mean: mean, standardDeviation: std, logger: logger).presentClasses([0, 48]) == nil)
+    }
+}
+
+extension JSONValue {
+    var stringValue: String? {
+        if case .string(let value) = self { value } else { nil }
+    }
+}
