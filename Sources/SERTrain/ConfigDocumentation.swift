@@ -20,6 +20,7 @@ enum ConfigDocumentation {
       step_epochs, step_gamma: step schedule (10, 0.3)
       label_smoothing: 0.1; class_weighting: balanced | none (balanced)
       mask_missing_classes: loss over a corpus's own classes only (true)
+      corpus_balance: corpus share of an epoch ~ size^(1-b) (0; 1 = equal)
       gradient_clip_norm: global gradient norm limit (5; 0 = off)
       early_stopping_patience: epochs without a better val UA (12; 0 = off)
       seed: every random choice (20260101)

@@ -166,12 +166,18 @@ public final class Trainer {
         return lossSum / Double(max(batchIndex, 1))
     }
 
-    /// The epoch's example order: `trainIndices` shuffled with (seed, epoch).
+    /// The epoch's example order from the (seed, epoch) stream: `trainIndices` shuffled, or with
+    /// `corpus_balance` > 0 as many draws by the `CorpusSampler`'s corpus weights.
     func epochOrder(_ trainIndices: [Int], epoch: Int) -> [Int] {
-        var order = trainIndices
-        var shuffler = SeededGenerator(seed: config.seed, streams: 0, UInt64(epoch))
-        shuffler.shuffle(&order)
-        return order
+        var random = SeededGenerator(seed: config.seed, streams: 0, UInt64(epoch))
+        guard config.corpusBalance > 0, !trainIndices.isEmpty else {
+            var order = trainIndices
+            random.shuffle(&order)
+            return order
+        }
+        let sampler = CorpusSampler(indices: trainIndices, corpora: trainIndices.map { store.utterances[$0].corpus },
+                                    balance: config.corpusBalance)
+        return sampler.draw(count: trainIndices.count, random: &random)
     }
 
     /// A producer thread assembling `batches` batches of `order` into a bounded queue.

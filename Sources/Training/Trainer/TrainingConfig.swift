@@ -78,6 +78,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// A class a corpus does not have (nEMO: disgust; EMO-DB: surprise) is not a negative example:
     /// the loss of an utterance is a softmax over its corpus's classes only (`CorpusClasses`).
     public var maskMissingClasses = true
+    /// Corpus balance β of the epoch order (`CorpusSampler`): a corpus fills a share ∝ size^(1 − β)
+    /// of an epoch; 0 = every file once per epoch (a plain shuffle), 1 = every corpus equally often.
+    public var corpusBalance = 0.0
     /// Clip the global gradient norm to this (0 = off).
     public var gradientClipNorm: Float = 5
     /// Stop when validation UA has not improved for this many epochs (0 = never); the best epoch's
@@ -190,7 +193,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case learningRate = "learning_rate", minimumLearningRate = "minimum_learning_rate", schedule
         case warmupEpochs = "warmup_epochs", stepEpochs = "step_epochs", stepGamma = "step_gamma"
         case weightDecay = "weight_decay", labelSmoothing = "label_smoothing", classWeighting = "class_weighting"
-        case maskMissingClasses = "mask_missing_classes", heldOutCorpus = "held_out_corpus"
+        case maskMissingClasses = "mask_missing_classes", heldOutCorpus = "held_out_corpus", corpusBalance = "corpus_balance"
         case gradientClipNorm = "gradient_clip_norm", earlyStoppingPatience = "early_stopping_patience", seed, splitSeed = "split_seed"
         case speedCopies = "speed_copies", pitchCopies = "pitch_copies", copyProbability = "copy_probability"
         case telephoneProbability = "telephone_probability", gainDecibels = "gain_db", timeMasks = "time_masks"
@@ -227,6 +230,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         labelSmoothing = try value(.labelSmoothing, labelSmoothing)
         classWeighting = try value(.classWeighting, classWeighting)
         maskMissingClasses = try value(.maskMissingClasses, maskMissingClasses)
+        corpusBalance = try value(.corpusBalance, corpusBalance)
         heldOutCorpus = try c.decodeIfPresent(String.self, forKey: .heldOutCorpus)?.lowercased()
         gradientClipNorm = try value(.gradientClipNorm, gradientClipNorm)
         earlyStoppingPatience = try value(.earlyStoppingPatience, earlyStoppingPatience)
@@ -260,6 +264,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard pitchCopies.allSatisfy({ abs($0) <= 12 }) else { throw fail("pitch_copies must each be within ±12 semitones") }
         guard labelSmoothing >= 0, labelSmoothing < 1 else { throw fail("label_smoothing must be in [0, 1)") }
         guard folds == 0 || folds >= 2 else { throw fail("folds must be 0 or at least 2") }
+        guard (0...1).contains(corpusBalance) else { throw fail("corpus_balance must be in [0, 1]") }
         guard heldOutCorpus.map({ !$0.isEmpty }) ?? true else { throw fail("held_out_corpus must name a corpus or be null") }
         guard labelMap.validationErrors().isEmpty else { throw fail("label_map: \(labelMap.validationErrors())") }
         do {
