@@ -117,6 +117,14 @@ import Testing
         #expect(saved == summary)
     }
 
+    @Test func aHeldOutCorpusNotInTheDataIsAnError() {
+        var config = Self.config(folds: 0, epochs: 1)
+        config.heldOutCorpus = "delta"
+        #expect(throws: TrainingError.self) {
+            try TrainingRun(config: config, output: temporaryDirectory(), command: "test", logger: logger).run(store: Self.store(), resume: false)
+        }
+    }
+
     @Test func theTrainerMasksTheClassesAnExamplesCorpusLacks() {
         let store = Self.store()
         let config = Self.config(folds: 0, epochs: 1)
