@@ -209,4 +209,16 @@ struct DataReaderTests {
         #expect(manifest.filter { $0.originalLabel == "calm" }.allSatisfy { $0.mappedLabel == "neutral" })
         #expect(Set(manifest.labelled.compactMap(\.mappedLabel)) == Set(LabelMap.callCentre.labels))
     }
+
+    @Test(.enabled(if: SharedData.directory != nil, Comment(rawValue: SharedData.skipMessage)))
+    func sharedCorporaLackExactlyTheClassesTheyDoNotRecord() throws {
+        let data = try #require(SharedData.directory)
+        let manifest = try ManifestReader.read(contentsOf: data.appendingPathComponent("manifest.csv")).labelled
+        let classes = CorpusClasses(manifest, labelMap: .callCentre)
+        let labels = LabelMap.callCentre.labels
+        func missing(_ corpus: String) -> [String] { labels.indices.filter { !classes.mask(of: corpus)[$0] }.map { labels[$0] } }
+        #expect(missing("ravdess") == [] && missing("tess") == [])
+        #expect(missing("emodb") == ["surprise"])
+        #expect(missing("nemo") == ["disgust"])
+    }
 }

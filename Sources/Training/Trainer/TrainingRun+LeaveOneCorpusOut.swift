@@ -47,7 +47,7 @@ extension LeaveOneCorpusOutSummary {
         }
         for channel in ["clean", "telephone"] {
             guard let m = mean[channel] else { continue }
-            lines.append("mean (\(corpora.count)) \(channel.padding(toLength: 10, withPad: " ", startingAt: 0)) \(percent(m["ua_full_argmax"]))  \(percent(m["ua_restricted_argmax"]))         \(percent(m["wa_full_argmax"]))  \(percent(m["wa_restricted_argmax"]))")
+            lines.append("\("mean (\(corpora.count))".padding(toLength: 10, withPad: " ", startingAt: 0)) \(channel.padding(toLength: 10, withPad: " ", startingAt: 0)) \(percent(m["ua_full_argmax"]))  \(percent(m["ua_restricted_argmax"]))         \(percent(m["wa_full_argmax"]))  \(percent(m["wa_restricted_argmax"]))")
         }
         return lines
     }
