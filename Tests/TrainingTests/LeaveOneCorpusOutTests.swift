@@ -94,9 +94,31 @@ import Testing
         #expect(heldOut.clean.restrictedArgmax.confusion.flatMap { $0 }.reduce(0, +) == 24)
         #expect(heldOut.clean.restrictedArgmax.labels == ["low", "high"])
         #expect(report.sections.first?.name.contains("held-out corpus gamma") == true)
+        // The k-fold over alpha and beta (every class each): no own-class sections for them.
+        #expect(report.sections.contains { $0.name == "k-fold test speakers, clean/alpha (pooled over folds)" })
+        #expect(!report.sections.contains { $0.name.hasPrefix("k-fold") && $0.name.hasSuffix("argmax over its classes") })
         #expect(report.splits.last?.test == ["gamma_0", "gamma_1", "gamma_2", "gamma_3"])
         let html = try String(contentsOf: output.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("Leave one corpus out: gamma"))
+    }
+
+    @Test func kFoldReportsACorpusThatLacksAClassOverItsOwnClasses() throws {
+        let output = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: output) }
+        let record = try TrainingRun(config: Self.config(folds: 2, epochs: 1), output: output, command: "test", logger: logger)
+            .run(store: Self.store(), resume: false)
+        let report = try JSONDecoder().decode(TrainingReport.self, from: Data(contentsOf: output.appendingPathComponent("report.json")))
+        let own = report.sections.filter { $0.name.hasSuffix("argmax over its classes") }
+        #expect(own.map(\.name) == ["k-fold test speakers, clean/gamma, argmax over its classes",
+                                     "k-fold test speakers, telephone/gamma, argmax over its classes"])
+        #expect(own.allSatisfy { $0.metrics.labels == ["low", "high"] && $0.metrics.count == 24 })
+        guard case .object(let cv)? = record.metrics["cross_validation"], case .object(let perCorpus)? = cv["per_corpus_pooled"],
+              case .object(let clean)? = perCorpus["clean"], case .object(let gamma)? = clean["gamma"] else {
+            Issue.record("no cross_validation.per_corpus_pooled.clean.gamma")
+            return
+        }
+        #expect(gamma["ua_restricted_argmax"] != nil && clean["alpha"] != nil && clean["beta"] != nil)
+        #expect(record.metrics["leave_one_corpus_out"] == nil)
     }
 
     @Test func locoModeRunsEveryCorpusAndAveragesThem() throws {

@@ -17,6 +17,7 @@ extension TrainingRun {
             guard let set = pooled[key] else { continue }
             sections.append(.init(name: "k-fold test speakers, \(key) (pooled over folds)", metrics: set.metrics(labels: labels)))
         }
+        sections += ownClassSections(result)
         let final = result.final
         var finalSplit = final.split
         if result.data.heldOutCorpus != nil {
@@ -35,6 +36,21 @@ extension TrainingRun {
             crossValidation: result.crossValidation.summaries["clean"], fittedTemperature: final.outcome.temperature,
             histories: result.crossValidation.histories + [TrainingHistory(name: "final", epochs: final.outcome.history)],
             notes: notes(result), heldOutCorpus: result.heldOut)
+    }
+
+    /// The k-fold pooled predictions of each corpus that lacks some classes, with the argmax over its own.
+    func ownClassSections(_ result: Result) -> [TrainingReport.Section] {
+        var sections: [TrainingReport.Section] = []
+        for channel in ["clean", "telephone"] {
+            guard let pooled = result.crossValidation.pooled[channel] else { continue }
+            let byCorpus = pooled.byCorpus(labels: config.labelMap.labels, corpusClasses: result.final.trainer.corpusClasses)
+            for corpus in byCorpus.keys.sorted() {
+                guard let subset = byCorpus[corpus], subset.classes.count < config.labelMap.labels.count else { continue }
+                sections.append(.init(name: "k-fold test speakers, \(channel)/\(corpus), argmax over its classes",
+                                      metrics: subset.restrictedArgmax))
+            }
+        }
+        return sections
     }
 
     /// One line per cross-validation set, the final model and the held-out corpus.
