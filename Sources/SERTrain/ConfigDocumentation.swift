@@ -35,6 +35,7 @@ enum ConfigDocumentation {
       folds: speaker folds of the cross-validation (4; 0 = none)
       validation_fraction: training speakers held out for early stopping (0.15)
       held_out_corpus: leave this corpus out, evaluate on it (null; see --loco)
+      validation_ua: early stopping on pooled | corpus_mean UA (pooled)
       prefetch_batches, blas_threads, feature_threads: machinery (4, 1, 2)
     """
 }

@@ -147,6 +147,28 @@ import Testing
         }
     }
 
+    @Test func corpusMeanValidationUAWeighsEveryCorpusTheSame() throws {
+        let store = Self.store()
+        var config = Self.config(folds: 0, epochs: 1)
+        config.validationUA = .corpusMean
+        let (mean, std) = store.normalization(indices: Array(store.utterances.indices), includeTelephone: true)
+        let trainer = Trainer(config: config, store: store, mean: mean, standardDeviation: std, logger: logger)
+        let network = try trainer.makeSession(trainIndices: Array(0..<48)).model.network()
+        // 20 alpha files against 4 beta files (both corpora have every class, so own-class UA = UA).
+        let alpha = Array(0..<20), beta = Array(24..<28)
+        let both = try trainer.validationScores(network: network, validation: trainer.validationSet(alpha + beta))
+        let alone = try [alpha, beta].map { try trainer.validationScores(network: network, validation: trainer.validationSet($0)).metrics }
+        #expect(abs(both.ua - (alone[0].unweightedAverageRecall + alone[1].unweightedAverageRecall) / 2) < 1e-12)
+        #expect(both.metrics.count == 48)
+        // The untrained network scores the corpora differently, so the two readings differ here.
+        #expect(alone[0].unweightedAverageRecall != alone[1].unweightedAverageRecall && both.ua != both.metrics.unweightedAverageRecall)
+        var pooled = config
+        pooled.validationUA = .pooled
+        let plain = Trainer(config: pooled, store: store, mean: mean, standardDeviation: std, logger: logger)
+        #expect(try plain.validationScores(network: network, validation: plain.validationSet(alpha + beta)).ua
+            == both.metrics.unweightedAverageRecall)
+    }
+
     @Test func theTrainerMasksTheClassesAnExamplesCorpusLacks() {
         let store = Self.store()
         let config = Self.config(folds: 0, epochs: 1)

@@ -53,6 +53,8 @@ public final class Trainer {
     struct ValidationSet {
         var inputs: [Matrix]
         var labels: [Int]
+        /// The corpus of each input.
+        var corpora: [String]
     }
 
     /// Trains on `trainIndices` (into the store), early-stopping on `validationIndices`.
@@ -72,11 +74,10 @@ public final class Trainer {
             let epochStart = ContinuousClock.now
             let trainLoss = runEpoch(epoch, session: session, trainIndices: trainIndices, state: &state,
                                      progress: progress, runStart: runStart)
-            let scores = try evaluate(network: session.model.network(), inputs: validation.inputs, labels: validation.labels,
-                                      temperature: 1)
+            let scores = try validationScores(network: session.model.network(), validation: validation)
             let record = EpochRecord(
-                epoch: epoch, trainLoss: trainLoss, validationLoss: scores.negativeLogLikelihood,
-                validationUA: scores.unweightedAverageRecall,
+                epoch: epoch, trainLoss: trainLoss, validationLoss: scores.metrics.negativeLogLikelihood,
+                validationUA: scores.ua,
                 learningRate: Double(session.schedule.rate(at: max(state.step - 1, 0))),
                 seconds: (ContinuousClock.now - epochStart).seconds)
             let improved = state.append(record)
@@ -131,7 +132,8 @@ public final class Trainer {
             ([store.clean[index]] + (store.telephone.isEmpty ? [] : [store.telephone[index]])).map(assembler.normalized)
         }
         let labels = indices.flatMap { Array(repeating: store.utterances[$0].labelIndex(in: config.labelMap), count: copies) }
-        return ValidationSet(inputs: inputs, labels: labels)
+        let corpora = indices.flatMap { Array(repeating: store.utterances[$0].corpus, count: copies) }
+        return ValidationSet(inputs: inputs, labels: labels, corpora: corpora)
     }
 
     /// The per-example class masks of a batch (nil when masking is off or every corpus has every class).
@@ -210,11 +212,20 @@ public final class Trainer {
                        bestValidationUA: state.bestValidationUA, temperature: temperature)
     }
 
-    /// Metrics of `network` on normalised `inputs` at `temperature`.
-    func evaluate(network: Network, inputs: [Matrix], labels: [Int], temperature: Double) throws -> ClassificationMetrics {
+    /// Metrics of `network` on the validation set at temperature 1, and the UA that early stopping
+    /// follows (`validation_ua`): pooled over every validation file, or the mean over corpora of each
+    /// corpus's UA with the argmax over its own classes (each corpus weighs the same, however many
+    /// files its validation speakers have).
+    func validationScores(network: Network, validation: ValidationSet) throws -> (metrics: ClassificationMetrics, ua: Double) {
         let evaluator = Evaluator(network: network, config: config)
-        let probabilities = try inputs.map { Evaluator.probabilities(try evaluator.windowLogits($0), temperature: temperature) }
-        return ClassificationMetrics(labels: config.labelMap.labels, truth: labels, probabilities: probabilities)
+        let probabilities = try validation.inputs.map { Evaluator.probabilities(try evaluator.windowLogits($0), temperature: 1) }
+        let labels = config.labelMap.labels
+        let metrics = ClassificationMetrics(labels: labels, truth: validation.labels, probabilities: probabilities)
+        guard config.validationUA == .corpusMean, !validation.inputs.isEmpty else { return (metrics, metrics.unweightedAverageRecall) }
+        let byCorpus = SubsetMetrics.byCorpus(labels: labels, corpora: validation.corpora, truth: validation.labels,
+                                              probabilities: probabilities, corpusClasses: corpusClasses)
+        let uas = byCorpus.values.map(\.restrictedArgmax.unweightedAverageRecall)
+        return (metrics, uas.reduce(0, +) / Double(uas.count))
     }
 }
 

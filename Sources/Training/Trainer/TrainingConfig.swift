@@ -81,6 +81,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Corpus balance β of the epoch order (`CorpusSampler`): a corpus fills a share ∝ size^(1 − β)
     /// of an epoch; 0 = every file once per epoch (a plain shuffle), 1 = every corpus equally often.
     public var corpusBalance = 0.0
+    /// The validation UA that early stopping follows: `pooled` over every validation file, or
+    /// `corpus_mean`, the mean over corpora of each corpus's UA over its own classes (so a corpus with
+    /// many files per validation speaker, like TESS, does not decide the epoch alone).
+    public var validationUA = ValidationUA.pooled
     /// Clip the global gradient norm to this (0 = off).
     public var gradientClipNorm: Float = 5
     /// Stop when validation UA has not improved for this many epochs (0 = never); the best epoch's
@@ -139,6 +143,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     public enum ScheduleKind: String, Codable, Sendable { case cosine, step }
     public enum ClassWeighting: String, Codable, Sendable { case balanced, none }
+    public enum ValidationUA: String, Codable, Sendable { case pooled, corpusMean = "corpus_mean" }
 
     public init() {}
 
@@ -194,6 +199,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case warmupEpochs = "warmup_epochs", stepEpochs = "step_epochs", stepGamma = "step_gamma"
         case weightDecay = "weight_decay", labelSmoothing = "label_smoothing", classWeighting = "class_weighting"
         case maskMissingClasses = "mask_missing_classes", heldOutCorpus = "held_out_corpus", corpusBalance = "corpus_balance"
+        case validationUA = "validation_ua"
         case gradientClipNorm = "gradient_clip_norm", earlyStoppingPatience = "early_stopping_patience", seed, splitSeed = "split_seed"
         case speedCopies = "speed_copies", pitchCopies = "pitch_copies", copyProbability = "copy_probability"
         case telephoneProbability = "telephone_probability", gainDecibels = "gain_db", timeMasks = "time_masks"
@@ -231,6 +237,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         classWeighting = try value(.classWeighting, classWeighting)
         maskMissingClasses = try value(.maskMissingClasses, maskMissingClasses)
         corpusBalance = try value(.corpusBalance, corpusBalance)
+        validationUA = try value(.validationUA, validationUA)
         heldOutCorpus = try c.decodeIfPresent(String.self, forKey: .heldOutCorpus)?.lowercased()
         gradientClipNorm = try value(.gradientClipNorm, gradientClipNorm)
         earlyStoppingPatience = try value(.earlyStoppingPatience, earlyStoppingPatience)
