@@ -1,87 +1,73 @@
+import Features
 import Foundation
-import Model
 
-/// What a finished run writes: the `run.json` metrics and provenance, and the JSON + HTML report.
+/// The run's `TrainingReport` (written as report.json + report.html) and its log notes.
 extension TrainingRun {
-    /// `run.json`'s metrics: cross-validation summaries (and per-corpus scores over each corpus's
-    /// classes), the final model's validation figures, the held-out corpus, the wall time.
-    func metrics(_ result: Result) -> [String: JSONValue] {
-        var metrics: [String: JSONValue] = [:]
-        let cv = result.crossValidation
-        if !cv.foldMetrics.isEmpty {
-            var summary: [String: JSONValue] = [:]
-            for (key, value) in cv.summaries {
-                summary[key] = .object([
-                    "ua_mean": .number(value.unweightedAverageRecall.mean), "ua_std": .number(value.unweightedAverageRecall.standardDeviation),
-                    "wa_mean": .number(value.accuracy.mean), "wa_std": .number(value.accuracy.standardDeviation),
-                    "macro_f1_mean": .number(value.macroF1.mean), "ece_mean": .number(value.expectedCalibrationError.mean),
-                    "ua_per_fold": .array(value.unweightedAverageRecall.values.map(JSONValue.number)),
-                    "pooled_confusion": .array(value.pooledConfusion.map { .array($0.map { .number(Double($0)) }) }),
-                ])
+    func report(_ result: Result) -> TrainingReport {
+        let labels = config.labelMap.labels
+        var sections: [TrainingReport.Section] = []
+        if let heldOut = result.heldOut {
+            for (channel, metrics) in heldOut.channels {
+                sections.append(.init(name: "held-out corpus \(heldOut.corpus), \(channel), argmax over its classes", metrics: metrics.restrictedArgmax))
+                sections.append(.init(name: "held-out corpus \(heldOut.corpus), \(channel), full argmax", metrics: metrics.fullArgmax))
             }
-            var perCorpus: [String: JSONValue] = [:]
-            for channel in ["clean", "telephone"] {
-                guard let pooled = cv.pooled[channel] else { continue }
-                let split = pooled.byCorpus(labels: config.labelMap.labels, corpusClasses: result.final.trainer.corpusClasses)
-                perCorpus[channel] = .object(split.mapValues(HeldOutCorpusEvaluation.json))
-            }
-            metrics["cross_validation"] = .object([
-                "protocol": .string("\(config.folds)-fold by speaker (speakers dealt per corpus and gender); every speaker tested once by a model that never saw them; std over folds (n − 1)"),
-                "summary": .object(summary),
-                "per_corpus_pooled": .object(perCorpus),
-            ])
         }
+        let pooled = result.crossValidation.pooled
+        for key in ["clean", "telephone"] + pooled.keys.filter({ $0.contains("/") }).sorted() {
+            guard let set = pooled[key] else { continue }
+            sections.append(.init(name: "k-fold test speakers, \(key) (pooled over folds)", metrics: set.metrics(labels: labels)))
+        }
+        sections += ownClassSections(result)
         let final = result.final
-        metrics["final_model"] = .object([
-            "validation_ua": .number(final.outcome.bestValidationUA), "best_epoch": .number(Double(final.outcome.bestEpoch)),
-            "epochs_run": .number(Double(final.outcome.history.count)), "validation_speakers": .array(final.split.validation.map(JSONValue.string)),
-        ])
-        if let heldOut = result.heldOut { metrics["leave_one_corpus_out"] = heldOut.json }
-        metrics["training_seconds"] = .number(result.seconds)
-        return metrics
-    }
-
-    /// `run.json`'s provenance: data, speakers of every split, seeds, command, commit, preprocessing.
-    func provenance(_ result: Result) -> [String: JSONValue] {
-        let split = result.final.split
-        let corpora = Set(result.data.store.utterances.map(\.corpus)).sorted()
-        let trained = Set(result.data.pool.map(\.corpus)).sorted()
-        var splits: [String: JSONValue] = [
-            "train": .array((split.train + split.test).sorted().map(JSONValue.string)),
-            "validation": .array(split.validation.map(JSONValue.string)),
-            "folds": .array(result.crossValidation.splits.map { .object(["fold": .number(Double(($0.fold ?? 0) + 1)), "test": .array($0.test.map(JSONValue.string)), "validation": .array($0.validation.map(JSONValue.string))]) }),
-        ]
-        if let corpus = result.data.heldOutCorpus {
-            splits["held_out_corpus"] = .string(corpus)
-            splits["held_out_speakers"] = .array(heldOutSpeakers(result.data).map(JSONValue.string))
+        var finalSplit = final.split
+        if result.data.heldOutCorpus != nil {
+            // Shown as the final model's test part: the held-out corpus's speakers (the split drew none).
+            finalSplit = SpeakerSplit(seed: finalSplit.seed, train: finalSplit.train + finalSplit.test,
+                                      validation: finalSplit.validation, test: heldOutSpeakers(result.data))
         }
-        return [
-            "data": .string(config.manifest),
-            "corpora": .array(corpora.map(JSONValue.string)),
-            "files": .number(Double(result.data.store.utterances.count)),
-            "split": .object(splits),
-            "seed": .number(Double(config.seed)),
-            "split_seed": .number(Double(config.effectiveSplitSeed)),
-            "date": .string(ISO8601DateFormatter().string(from: Date())),
-            "command": .string(command),
-            "git_commit": gitCommit().map(JSONValue.string) ?? .null,
-            "preprocessing": .string("leading/trailing silence more than \(config.trimSilenceDecibels) dB below the loudest 10 ms frame trimmed (0.15 s margin), white dither at \(config.ditherDecibels.map { "\($0)" } ?? "no") dBFS (RAVDESS carries digital silence)"),
-            "augmentation": .string("\(config.copyProbability > 0 && !config.audioCopies.isEmpty ? "precomputed waveform copies (\(config.audioCopies.map(\.description).joined(separator: ", "))) used with p=\(config.copyProbability), " : "")telephone channel (8 kHz, 300-3400 Hz band-pass, G.711 mu-law, back to 16 kHz) with p=\(config.telephoneProbability), random crop/tiling to \(config.cropSeconds) s, gain ±\(config.gainDecibels) dB, SpecAugment \(config.timeMasks)×≤\(config.maximumTimeMaskFrames) frames, \(config.frequencyMasks)×≤\(config.maximumFrequencyMaskBands) mel bands"),
-            "licence": .string(Self.licence(trainedOn: trained)),
-        ]
+        let title = result.data.heldOutCorpus.map { "\(config.name) \(config.version): leave one corpus out (\($0) held out)" }
+            ?? "\(config.name) \(config.version): training and speaker-independent cross-validation"
+        return TrainingReport(
+            title: title, command: CommandLine.arguments, seed: config.seed,
+            model: TrainingReport.ModelSummary(name: config.name, version: config.version, source: output.path, labels: labels,
+                                               sampleRate: config.featureConfig.sampleRate, temperature: final.outcome.temperature),
+            data: TrainingReport.DataSummary(sources: [config.manifest], utterances: result.data.store.utterances),
+            splits: result.crossValidation.splits + [finalSplit], sections: sections,
+            crossValidation: result.crossValidation.summaries["clean"], fittedTemperature: final.outcome.temperature,
+            histories: result.crossValidation.histories + [TrainingHistory(name: "final", epochs: final.outcome.history)],
+            notes: notes(result), heldOutCorpus: result.heldOut)
     }
 
-    /// The terms a model trained on `corpora` inherits.
-    static func licence(trainedOn corpora: [String]) -> String {
-        let known = ["ravdess": "RAVDESS (CC BY-NC-SA 4.0)", "emodb": "EMO-DB (research use)", "tess": "TESS (CC BY-NC-ND 4.0)",
-                     "nemo": "nEMO (CC BY-NC-SA 4.0)", "cremad": "CREMA-D (ODbL)", "savee": "SAVEE (research use)"]
-        let names = corpora.map { known[$0] ?? "\($0) (see its licence)" }.joined(separator: ", ")
-        return corpora.contains(where: { known[$0] != nil && $0 != "cremad" })
-            ? "trained on \(names): non-commercial research use only" : "trained on \(names)"
+    /// The k-fold pooled predictions of each corpus that lacks some classes, with the argmax over its own.
+    func ownClassSections(_ result: Result) -> [TrainingReport.Section] {
+        var sections: [TrainingReport.Section] = []
+        for channel in ["clean", "telephone"] {
+            guard let pooled = result.crossValidation.pooled[channel] else { continue }
+            let byCorpus = pooled.byCorpus(labels: config.labelMap.labels, corpusClasses: result.final.trainer.corpusClasses)
+            for corpus in byCorpus.keys.sorted() {
+                guard let subset = byCorpus[corpus], subset.classes.count < config.labelMap.labels.count else { continue }
+                sections.append(.init(name: "k-fold test speakers, \(channel)/\(corpus), argmax over its classes",
+                                      metrics: subset.restrictedArgmax))
+            }
+        }
+        return sections
     }
 
-    /// Speakers of the held-out corpus, sorted.
-    func heldOutSpeakers(_ data: RunData) -> [String] {
-        data.heldOutIndices.map { data.store.utterances[$0] }.speakers
+    /// One line per cross-validation set, the final model and the held-out corpus.
+    func notes(_ result: Result) -> [String] {
+        let summaries = result.crossValidation.summaries
+        var notes = summaries.keys.sorted().map { key in
+            let s = summaries[key]!
+            return "\(key): UA \(percent(s.unweightedAverageRecall.mean)) ± \(percent(s.unweightedAverageRecall.standardDeviation)), WA \(percent(s.accuracy.mean)) ± \(percent(s.accuracy.standardDeviation)) over \(s.folds) folds"
+        }
+        let final = result.final.outcome
+        notes.append("final model: validation UA \(percent(final.bestValidationUA)) at epoch \(final.bestEpoch), temperature \(String(format: "%.3f", final.temperature)); fold temperatures \(result.crossValidation.temperatures.map { String(format: "%.2f", $0) })")
+        if let heldOut = result.heldOut {
+            for (channel, m) in heldOut.channels {
+                notes.append("held-out \(heldOut.corpus) (\(heldOut.utterances) files, \(heldOut.speakers) speakers, classes \(m.classes.joined(separator: " "))), \(channel): UA \(percent(m.unweightedAverageRecall)) full argmax, \(percent(m.restrictedArgmax.unweightedAverageRecall)) argmax over its classes; WA \(percent(m.accuracy)) / \(percent(m.restrictedArgmax.accuracy)); trained on \(heldOut.trainedOn.joined(separator: ", "))")
+            }
+        }
+        notes.append("wall time \(ProgressReporter.clock(result.seconds)) (\(config.folds) folds, final model\(result.heldOut == nil ? "" : ", held-out corpus"); feature cache not included)")
+        return notes
     }
 }
