@@ -35,6 +35,9 @@ struct TrainModelCommand: ParsableCommand {
     @Flag(help: "Leave one corpus out: for each corpus of the manifest in turn, train on the others and evaluate on it (<output>/loco-<corpus>/, summary in <output>/loco-summary.json). Overrides held_out_corpus.")
     var loco = false
 
+    @Option(help: "With --loco: only these held-out corpora, comma-separated (e.g. nemo,tess), to split the runs across sessions.")
+    var locoCorpora: String?
+
     @Flag(help: "Print the default configuration as JSON and exit.")
     var printDefaultConfig = false
 
@@ -51,7 +54,8 @@ struct TrainModelCommand: ParsableCommand {
         let command = CommandLine.arguments.joined(separator: " ")
         let run = TrainingRun(config: trainingConfig, output: URL(fileURLWithPath: output), command: command, logger: logger)
         if loco {
-            let summary = try run.runLeaveOneCorpusOut(resume: resume)
+            let corpora = locoCorpora.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
+            let summary = try run.runLeaveOneCorpusOut(resume: resume, corpora: corpora)
             print(summary.table.joined(separator: "\n"))
         } else {
             _ = try run.run(resume: resume)

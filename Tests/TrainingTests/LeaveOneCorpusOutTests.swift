@@ -137,6 +137,12 @@ import Testing
         let saved = try JSONDecoder().decode(LeaveOneCorpusOutSummary.self,
                                              from: Data(contentsOf: output.appendingPathComponent("loco-summary.json")))
         #expect(saved == summary)
+        // A chosen subset of held-out corpora only.
+        let subsetOutput = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: subsetOutput) }
+        let subset = try TrainingRun(config: Self.config(folds: 0, epochs: 1), output: subsetOutput, command: "test", logger: logger)
+            .runLeaveOneCorpusOut(store: Self.store(), resume: false, corpora: ["beta"])
+        #expect(subset.corpora.map(\.corpus) == ["beta"] && subset.corpora[0] == summary.corpora[1])
     }
 
     @Test func aHeldOutCorpusNotInTheDataIsAnError() {
