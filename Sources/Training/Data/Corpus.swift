@@ -102,7 +102,8 @@ public enum Corpus: String, CaseIterable, Codable, Sendable {
     // MARK: nEMO
 
     static let nemoEmotions: Set<String> = ["anger", "fear", "happiness", "neutral", "sadness", "surprised"]
-    /// Speaker genders of the nEMO documentation (speakers not listed get no gender).
+    /// Speaker genders as the shared data's manifest gives them (4 male, 3 female; speakers not listed
+    /// get no gender).
     static let nemoGenders = ["EB0": "female", "IC0": "female", "KD0": "female", "KS0": "male", "SM0": "male",
                               "TP0": "male", "WR0": "male"]
 
