@@ -19,6 +19,8 @@ enum ConfigDocumentation {
       schedule: cosine | step (cosine); warmup_epochs (1)
       step_epochs, step_gamma: step schedule (10, 0.3)
       label_smoothing: 0.1; class_weighting: balanced | none (balanced)
+      mask_missing_classes: loss over a corpus's own classes only (true)
+      corpus_balance: corpus share of an epoch ~ size^(1-b) (0; 1 = equal)
       gradient_clip_norm: global gradient norm limit (5; 0 = off)
       early_stopping_patience: epochs without a better val UA (12; 0 = off)
       seed: every random choice (20260101)
@@ -32,6 +34,8 @@ enum ConfigDocumentation {
       frequency_masks, max_frequency_mask_bands: SpecAugment in mel (2, 8)
       folds: speaker folds of the cross-validation (4; 0 = none)
       validation_fraction: training speakers held out for early stopping (0.15)
+      held_out_corpus: leave this corpus out, evaluate on it (null; see --loco)
+      validation_ua: early stopping on pooled | corpus_mean UA (pooled)
       prefetch_batches, blas_threads, feature_threads: machinery (4, 1, 2)
     """
 }

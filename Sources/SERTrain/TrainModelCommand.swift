@@ -20,6 +20,7 @@ struct TrainModelCommand: ParsableCommand {
             Example:
               ser-train train --config scripts/train-default.json --output .build/train-run
               ser-train export --run .build/train-run --models Models
+              ser-train train --config loco.json --loco --output .build/loco
             """)
 
     @Option(help: "Training configuration, .json or .yaml/.yml.")
@@ -30,6 +31,12 @@ struct TrainModelCommand: ParsableCommand {
 
     @Flag(help: "Continue from the checkpoints in --output (identical to an uninterrupted run).")
     var resume = false
+
+    @Flag(help: "Leave one corpus out: for each corpus of the manifest in turn, train on the others and evaluate on it (<output>/loco-<corpus>/, summary in <output>/loco-summary.json). Overrides held_out_corpus.")
+    var loco = false
+
+    @Option(help: "With --loco: only these held-out corpora, comma-separated (e.g. nemo,tess), to split the runs across sessions.")
+    var locoCorpora: String?
 
     @Flag(help: "Print the default configuration as JSON and exit.")
     var printDefaultConfig = false
@@ -45,8 +52,14 @@ struct TrainModelCommand: ParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "ser-train")
         let command = CommandLine.arguments.joined(separator: " ")
-        _ = try TrainingRun(config: trainingConfig, output: URL(fileURLWithPath: output), command: command, logger: logger)
-            .run(resume: resume)
+        let run = TrainingRun(config: trainingConfig, output: URL(fileURLWithPath: output), command: command, logger: logger)
+        if loco {
+            let corpora = locoCorpora.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
+            let summary = try run.runLeaveOneCorpusOut(resume: resume, corpora: corpora)
+            print(summary.table.joined(separator: "\n"))
+        } else {
+            _ = try run.run(resume: resume)
+        }
     }
 }
 

@@ -34,13 +34,27 @@ struct CorpusNamingTests {
         #expect(Corpus.emodb.parse(relativePath: "03a01W.wav") == nil)
     }
 
-    @Test func tessSpeakersAndPleasantSurprise() throws {
-        let ps = try #require(Corpus.tess.parse(relativePath: "YAF_pleasant_surprised/YAF_back_ps.wav"))
-        #expect(ps == Corpus.FileName(label: "ps", speaker: "tess_yaf", gender: "female"))
-        #expect(Corpus.tess.parse(relativePath: "OAF_Fear/OAF_bite_fear.wav")?.speaker == "tess_oaf")
-        #expect(Corpus.tess.parse(relativePath: "OA_bite_neutral.wav")?.speaker == "tess_oaf")
+    @Test func tessSpeakerFromTheFolderAndPleasantSurpriseSpelledOut() throws {
+        let ps = try #require(Corpus.tess.parse(relativePath: "YAF_pleasant_surprise/YAF_back_ps.opus"))
+        #expect(ps == Corpus.FileName(label: "pleasant_surprise", speaker: "tess_YAF", gender: "female"))
+        #expect(Corpus.tess.parse(relativePath: "OAF_Fear/OAF_bite_fear.wav")?.speaker == "tess_OAF")
+        // The release's misnamed file: the folder says OAF.
+        #expect(Corpus.tess.parse(relativePath: "tess/OAF_neutral/OA_bite_neutral.opus")
+            == Corpus.FileName(label: "neutral", speaker: "tess_OAF", gender: "female"))
+        #expect(Corpus.tess.parse(relativePath: "OA_bite_neutral.ogg")?.speaker == "tess_OAF")
         #expect(Corpus.tess.parse(relativePath: "XAF_bite_neutral.wav") == nil)
         #expect(Corpus.tess.parse(relativePath: "OAF_bite_bored.wav") == nil)
+        #expect(Corpus.tess.parse(relativePath: "OAF_bite_fear.mp4") == nil)
+    }
+
+    @Test func nemoSpeakerEmotionAndNumber() throws {
+        let name = try #require(Corpus.nemo.parse(relativePath: "nemo/EB0_anger_1.opus"))
+        #expect(name == Corpus.FileName(label: "anger", speaker: "nemo_EB0", gender: "female"))
+        #expect(Corpus.nemo.parse(relativePath: "WR0_surprised_312.ogg") == Corpus.FileName(label: "surprised", speaker: "nemo_WR0", gender: "male"))
+        #expect(Corpus.nemo.parse(relativePath: "ZZ9_fear_3.wav")?.gender == nil)  // a speaker not documented here
+        #expect(Corpus.nemo.parse(relativePath: "EB0_disgust_1.opus") == nil)      // nEMO has no disgust
+        #expect(Corpus.nemo.parse(relativePath: "EB0_anger_x.opus") == nil)
+        #expect(Corpus.nemo.parse(relativePath: "EB0_anger.opus") == nil)
     }
 
     @Test func cremadActorsAndCodes() throws {
@@ -72,6 +86,9 @@ struct LabelMapTests {
             ("anger", "emodb", "angry"), ("happiness", "emodb", "happy"), ("sadness", "emodb", "sad"),
             ("boredom", "emodb", nil), ("ps", "tess", "surprise"), ("disgust", "cremad", "disgust"),
             ("neutral", "savee", "neutral"), ("Angry", "tess", "angry"), ("frustrated", "custom", nil),
+            ("pleasant_surprise", "tess", "surprise"), ("sad", "tess", "sad"), ("anger", "nemo", "angry"),
+            ("happiness", "nemo", "happy"), ("sadness", "nemo", "sad"), ("surprised", "nemo", "surprise"),
+            ("fear", "nemo", "fear"), ("neutral", "nemo", "neutral"),
         ]
         for (label, corpus, model) in expected {
             #expect(map.modelLabel(for: label, corpus: corpus) == model, "\(corpus) \(label)")
@@ -169,19 +186,39 @@ struct DataReaderTests {
     func sharedDataReadersAgreeWithTheManifest() throws {
         let data = try #require(SharedData.directory)
         let manifest = try ManifestReader.read(contentsOf: data.appendingPathComponent("manifest.csv"))
-        let ravdess = try CorpusReader.read(.ravdess, directory: data.appendingPathComponent("ravdess"))
-        let emodb = try CorpusReader.read(.emodb, directory: data.appendingPathComponent("emodb"))
-        #expect(ravdess.count == 1200 && emodb.count == 408)
-        #expect(ravdess.speakers.count == 20 && emodb.speakers.count == 8)
-        #expect(manifest.filter { $0.corpus == "ravdess" || $0.corpus == "emodb" }.count == ravdess.count + emodb.count)
-        // Names parsed from the files must agree with the manifest row for row.
         let byPath = Dictionary(uniqueKeysWithValues: manifest.map { ($0.path, $0) })
-        for utterance in ravdess + emodb {
-            let row = try #require(byPath[utterance.path], "\(utterance.path) not in the manifest")
-            #expect(row.originalLabel == utterance.originalLabel && row.speaker == utterance.speaker
-                    && row.gender == utterance.gender && row.mappedLabel == utterance.mappedLabel, "\(utterance.path)")
+        let expected: [(Corpus, files: Int, speakers: Int)] = [(.ravdess, 1200, 20), (.emodb, 408, 8), (.tess, 2798, 2), (.nemo, 3775, 7)]
+        var read = 0
+        for (corpus, files, speakers) in expected {
+            let utterances = try CorpusReader.read(corpus, directory: data.appendingPathComponent(corpus.rawValue))
+            read += utterances.count
+            #expect(utterances.count == files && utterances.speakers.count == speakers, "\(corpus)")
+            #expect(manifest.filter { $0.corpus == corpus.rawValue }.count == files, "\(corpus)")
+            // Names parsed from the files must agree with the manifest row for row.
+            for utterance in utterances {
+                let row = try #require(byPath[utterance.path], "\(utterance.path) not in the manifest")
+                #expect(row.corpus == utterance.corpus && row.originalLabel == utterance.originalLabel
+                        && row.speaker == utterance.speaker && row.gender == utterance.gender
+                        && row.mappedLabel == utterance.mappedLabel, "\(utterance.path)")
+            }
         }
-        #expect(manifest.filter { $0.originalLabel == "boredom" }.allSatisfy { $0.mappedLabel == nil })
+        #expect(read == manifest.count, "every manifest row is a file the readers find")
+        // Every label maps, except EMO-DB boredom (dropped); RAVDESS calm maps to neutral.
+        let unmapped = Set(manifest.filter { $0.mappedLabel == nil }.map { "\($0.corpus)/\($0.originalLabel)" })
+        #expect(unmapped == ["emodb/boredom"])
+        #expect(manifest.filter { $0.originalLabel == "calm" }.allSatisfy { $0.mappedLabel == "neutral" })
         #expect(Set(manifest.labelled.compactMap(\.mappedLabel)) == Set(LabelMap.callCentre.labels))
+    }
+
+    @Test(.enabled(if: SharedData.directory != nil, Comment(rawValue: SharedData.skipMessage)))
+    func sharedCorporaLackExactlyTheClassesTheyDoNotRecord() throws {
+        let data = try #require(SharedData.directory)
+        let manifest = try ManifestReader.read(contentsOf: data.appendingPathComponent("manifest.csv")).labelled
+        let classes = CorpusClasses(manifest, labelMap: .callCentre)
+        let labels = LabelMap.callCentre.labels
+        func missing(_ corpus: String) -> [String] { labels.indices.filter { !classes.mask(of: corpus)[$0] }.map { labels[$0] } }
+        #expect(missing("ravdess") == [] && missing("tess") == [])
+        #expect(missing("emodb") == ["surprise"])
+        #expect(missing("nemo") == ["disgust"])
     }
 }

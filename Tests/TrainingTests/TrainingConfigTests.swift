@@ -54,4 +54,19 @@ import Testing
         config.layers = TrainingConfig.defaultLayers(labels: 5)
         #expect(throws: TrainingError.self) { try config.validate() }
     }
+
+    @Test func heldOutCorpusAndClassMaskingKeys() throws {
+        #expect(TrainingConfig().heldOutCorpus == nil && TrainingConfig().maskMissingClasses)
+        let json = #"{"held_out_corpus": "TESS", "mask_missing_classes": false, "validation_ua": "corpus_mean", "corpus_balance": 0.5}"#
+        let config = try TrainingConfig.decode(Data(json.utf8), yaml: false)
+        #expect(config.heldOutCorpus == "tess" && !config.maskMissingClasses)
+        #expect(config.validationUA == .corpusMean && config.corpusBalance == 0.5)
+        #expect(try TrainingConfig.decode(JSONEncoder().encode(config), yaml: false) == config)
+        var empty = TrainingConfig()
+        empty.heldOutCorpus = ""
+        #expect(throws: TrainingError.self) { try empty.validate() }
+        var unbalanced = TrainingConfig()
+        unbalanced.corpusBalance = 1.5
+        #expect(throws: TrainingError.self) { try unbalanced.validate() }
+    }
 }

@@ -4,8 +4,10 @@ public enum Corpus: String, CaseIterable, Codable, Sendable {
     case ravdess
     /// EMO-DB, Berlin Database of Emotional Speech (Burkhardt et al. 2005): `SSTTTEV.wav`.
     case emodb
-    /// Toronto Emotional Speech Set: `OAF_<word>_<emotion>.wav`, `YAF_<word>_<emotion>.wav`.
+    /// Toronto Emotional Speech Set: `<SPEAKER>_<emotion>/<SPEAKER>_<word>_<emotion>.wav|.opus`, speakers OAF, YAF.
     case tess
+    /// nEMO, Polish emotional speech (Christop 2024): `<SPEAKER>_<emotion>_<n>.wav|.opus`, e.g. `EB0_anger_1`.
+    case nemo
     /// CREMA-D (Cao et al. 2014): `1001_DFA_ANG_XX.wav`.
     case cremad
     /// Surrey Audio-Visual Expressed Emotion: `DC_a01.wav` or `DC/a01.wav`.
@@ -19,8 +21,9 @@ public enum Corpus: String, CaseIterable, Codable, Sendable {
         public var gender: String?
     }
 
-    /// Audio extensions the readers pick up (compared lower-cased).
-    public static let audioExtensions: Set<String> = ["wav", "flac"]
+    /// Audio extensions the readers pick up (compared lower-cased): `opus`/`ogg` are Ogg Opus (or
+    /// Vorbis), which libsndfile decodes like the rest (the shared TESS and nEMO are stored so).
+    public static let audioExtensions: Set<String> = ["wav", "flac", "opus", "ogg"]
 
     /// Parses a file's path relative to the corpus root (`/`-separated), or nil if the name does not
     /// follow the corpus convention (or is a variant the readers leave out, like RAVDESS song).
@@ -34,7 +37,8 @@ public enum Corpus: String, CaseIterable, Codable, Sendable {
         switch self {
         case .ravdess: return Self.parseRAVDESS(stem)
         case .emodb: return Self.parseEMODB(stem)
-        case .tess: return Self.parseTESS(stem)
+        case .tess: return Self.parseTESS(stem, parent: parent)
+        case .nemo: return Self.parseNEMO(stem)
         case .cremad: return Self.parseCREMAD(stem)
         case .savee: return Self.parseSAVEE(stem, parent: parent)
         }
@@ -76,23 +80,42 @@ public enum Corpus: String, CaseIterable, Codable, Sendable {
 
     // MARK: TESS
 
-    static let tessEmotions: Set<String> = ["angry", "disgust", "fear", "happy", "neutral", "ps", "sad"]
+    /// TESS emotions as the file names spell them (`ps` is pleasant surprise), each mapped to the name
+    /// the corpus's folders (and the shared manifest) use.
+    static let tessEmotions = ["angry": "angry", "disgust": "disgust", "fear": "fear", "happy": "happy",
+                               "neutral": "neutral", "ps": "pleasant_surprise", "sad": "sad"]
+    static let tessSpeakers = ["OAF": "OAF", "OA": "OAF", "YAF": "YAF"]
 
-    /// `OAF_<word>_<emotion>` / `YAF_<word>_<emotion>`: two female speakers (older, younger); emotion
-    /// `ps` is pleasant surprise. The public release misnames a few older-speaker files `OA_...`,
-    /// which are read as OAF.
-    static func parseTESS(_ stem: String) -> FileName? {
+    /// `<SPEAKER>_<emotion>/<SPEAKER>_<word>_<emotion>`: two female speakers, OAF (older) and YAF
+    /// (younger). The speaker comes from the folder when there is one (the release misnames a file
+    /// `OA_bite_neutral` inside `OAF_neutral/`), else from the file name (`OA` read as OAF). The label
+    /// is the file name's emotion, `ps` spelled out as `pleasant_surprise`. Speaker ids keep the
+    /// corpus's upper case (`tess_OAF`), as the shared manifest does.
+    static func parseTESS(_ stem: String, parent: String?) -> FileName? {
         let parts = stem.split(separator: "_").map(String.init)
-        guard parts.count >= 3 else { return nil }
-        let speaker: String
-        switch parts[0].uppercased() {
-        case "OAF", "OA": speaker = "oaf"
-        case "YAF": speaker = "yaf"
-        default: return nil
-        }
-        let emotion = parts[parts.count - 1].lowercased()
-        guard tessEmotions.contains(emotion) else { return nil }
+        guard parts.count >= 3, let emotion = tessEmotions[parts[parts.count - 1].lowercased()] else { return nil }
+        let folderSpeaker = parent.flatMap { $0.split(separator: "_").first }.flatMap { tessSpeakers[$0.uppercased()] }
+        guard let speaker = folderSpeaker ?? tessSpeakers[parts[0].uppercased()] else { return nil }
         return FileName(label: emotion, speaker: "tess_\(speaker)", gender: "female")
+    }
+
+    // MARK: nEMO
+
+    static let nemoEmotions: Set<String> = ["anger", "fear", "happiness", "neutral", "sadness", "surprised"]
+    /// Speaker genders as the shared data's manifest gives them (4 male, 3 female; speakers not listed
+    /// get no gender).
+    static let nemoGenders = ["EB0": "female", "IC0": "female", "KD0": "female", "KS0": "male", "SM0": "male",
+                              "TP0": "male", "WR0": "male"]
+
+    /// `<SPEAKER>_<emotion>_<n>`: speaker code (two letters and a digit, e.g. `EB0`), emotion (no
+    /// disgust in nEMO), utterance number.
+    static func parseNEMO(_ stem: String) -> FileName? {
+        let parts = stem.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, parts[0].count == 3, parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+              nemoEmotions.contains(parts[1].lowercased()),
+              !parts[2].isEmpty, parts[2].allSatisfy(\.isASCIIDigit) else { return nil }
+        let speaker = parts[0].uppercased()
+        return FileName(label: parts[1].lowercased(), speaker: "nemo_\(speaker)", gender: nemoGenders[speaker])
     }
 
     // MARK: CREMA-D

@@ -37,7 +37,8 @@ public enum CorpusReader {
         return utterances
     }
 
-    /// Paths (relative to `root`, `/`-separated, sorted) of every `.wav`/`.flac` file below `root`.
+    /// Paths (relative to `root`, `/`-separated, sorted) of every file below `root` with one of
+    /// `Corpus.audioExtensions` (`.wav`, `.flac`, `.opus`, `.ogg`).
     static func audioFiles(under root: URL) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return [] }
         var found: [String] = []

@@ -60,6 +60,7 @@ public struct EvaluationRun: Sendable {
                     sections.append(.init(name: "\(corpus)\(suffix)", metrics: metrics(usable.filter { $0.utterance.corpus == corpus })))
                 }
             }
+            sections += ownClassSections(usable, suffix: suffix)
         }
         // Headline first: the clean overall section already is.
         return TrainingReport(
@@ -68,6 +69,22 @@ public struct EvaluationRun: Sendable {
                          sampleRate: model.sampleRate, temperature: model.manifest.temperature),
             data: .init(sources: sources, utterances: kept, excluded: excluded),
             sections: sections, notes: notes)
+    }
+
+    /// Per corpus that lacks some model classes (nEMO: disgust): its utterances scored with the argmax
+    /// restricted to its classes (probabilities renormalised over them; `SubsetMetrics`), next to the
+    /// full-argmax figures of the other sections.
+    func ownClassSections(_ scored: [ScoredUtterance], suffix: String) -> [TrainingReport.Section] {
+        let utterances = scored.map(\.utterance)
+        let corpusClasses = CorpusClasses(utterances, labelMap: LabelMap(labels: model.labels))
+        let byCorpus = SubsetMetrics.byCorpus(
+            labels: model.labels, corpora: utterances.map(\.corpus),
+            truth: utterances.map { model.labels.firstIndex(of: $0.mappedLabel!)! }, probabilities: scored.map { $0.probabilities! },
+            corpusClasses: corpusClasses)
+        return byCorpus.keys.sorted().compactMap { corpus in
+            guard let subset = byCorpus[corpus], subset.classes.count < model.labels.count else { return nil }
+            return .init(name: "\(corpus)\(suffix), argmax over its classes", metrics: subset.restrictedArgmax)
+        }
     }
 
     /// Metrics of scored utterances against their mapped labels.

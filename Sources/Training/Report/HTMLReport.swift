@@ -59,6 +59,7 @@ public enum HTMLReport {
             }
             html += "</table>\n"
         }
+        if let heldOut = report.heldOutCorpus { html += heldOutTable(heldOut) }
         if let cv = report.crossValidation {
             html += "<h2>Cross-validation (\(cv.folds) folds by speaker, mean ± std)</h2><table><tr><th class=\"l\">metric</th><th>mean</th><th>std</th><th class=\"l\">per fold</th></tr>\n"
             for (name, s) in [("UA", cv.unweightedAverageRecall), ("WA", cv.accuracy), ("macro-F1", cv.macroF1)] {
@@ -134,6 +135,18 @@ public enum HTMLReport {
             html += "</table>\n"
         }
         return html + "</body></html>\n"
+    }
+
+    /// Leave one corpus out: UA and WA of the held-out corpus with the full argmax and the argmax over its classes.
+    static func heldOutTable(_ heldOut: HeldOutCorpusEvaluation) -> String {
+        let e = SVGChart.escape
+        var html = "<h2>Leave one corpus out: \(e(heldOut.corpus)) (\(heldOut.utterances) files, \(heldOut.speakers) speakers; trained on \(e(heldOut.trainedOn.joined(separator: ", "))))</h2>"
+        html += "<p>Classes of the corpus: \(e(heldOut.clean.classes.joined(separator: ", "))). Full argmax: the model's top-1 over every label; own classes: probabilities renormalised over the corpus's classes.</p>"
+        html += "<table><tr><th class=\"l\">channel</th><th>UA full argmax</th><th>UA own classes</th><th>WA full argmax</th><th>WA own classes</th></tr>\n"
+        for (channel, m) in heldOut.channels {
+            html += "<tr><td class=\"l\">\(channel)</td><td><b>\(percent(m.unweightedAverageRecall))</b></td><td><b>\(percent(m.restrictedArgmax.unweightedAverageRecall))</b></td><td>\(percent(m.accuracy))</td><td>\(percent(m.restrictedArgmax.accuracy))</td></tr>\n"
+        }
+        return html + "</table>\n"
     }
 
     private static func row(_ key: String, _ value: String) -> String {

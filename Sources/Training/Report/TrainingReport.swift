@@ -81,11 +81,14 @@ public struct TrainingReport: Codable, Sendable, Equatable {
     public var histories: [TrainingHistory]
     /// Free-form remarks (e.g. "12 files had no speech and were not scored").
     public var notes: [String]
+    /// Leave one corpus out: the held-out corpus scored over its own classes (full and restricted argmax).
+    public var heldOutCorpus: HeldOutCorpusEvaluation?
 
     public init(title: String, command: [String] = CommandLine.arguments, seed: UInt64? = nil, model: ModelSummary? = nil,
                 data: DataSummary? = nil, splits: [SpeakerSplit] = [], sections: [Section] = [],
                 crossValidation: CrossValidationSummary? = nil, fittedTemperature: Double? = nil,
-                histories: [TrainingHistory] = [], notes: [String] = [], createdAt: Date = Date()) {
+                histories: [TrainingHistory] = [], notes: [String] = [], heldOutCorpus: HeldOutCorpusEvaluation? = nil,
+                createdAt: Date = Date()) {
         self.title = title
         self.createdAt = ISO8601DateFormatter().string(from: createdAt)
         self.command = command
@@ -98,6 +101,7 @@ public struct TrainingReport: Codable, Sendable, Equatable {
         self.fittedTemperature = fittedTemperature
         self.histories = histories
         self.notes = notes
+        self.heldOutCorpus = heldOutCorpus
     }
 
     /// Pretty-printed JSON with sorted keys (stable diffs).

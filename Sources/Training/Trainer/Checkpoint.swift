@@ -16,6 +16,20 @@ public struct Checkpoint: Codable, Sendable, Equatable {
     public var epochsSinceBest: Int
     public var history: [EpochRecord]
 
+    /// Records a finished epoch (its number becomes `epoch`) and updates the early-stopping counters;
+    /// true when it is the best so far (higher validation UA).
+    mutating func append(_ record: EpochRecord) -> Bool {
+        epoch = record.epoch
+        history.append(record)
+        guard record.validationUA > bestValidationUA else {
+            epochsSinceBest += 1
+            return false
+        }
+        bestValidationUA = record.validationUA
+        bestEpoch = record.epoch
+        epochsSinceBest = 0
+        return true
+    }
 
     static let tensorFile = "checkpoint.safetensors"
     static let stateFile = "checkpoint.json"

@@ -10,11 +10,14 @@ import NeuralNet
 /// from the `FeatureStore`) into a `BoundedQueue` a few batches ahead, while the calling thread does
 /// the maths (forward, loss, backward, clipping, optimiser step) with `blasThreads` BLAS threads.
 /// After every epoch: validation UA with the inference network (clean and telephone versions),
-/// early stopping on it, and a checkpoint when a directory is given.
+/// early stopping on it, and a checkpoint when a directory is given. An example's loss is over the
+/// classes its corpus has (`CorpusClasses`): a class missing from a corpus is not a negative.
 public final class Trainer {
     public let config: TrainingConfig
     public let store: FeatureStore
     public let assembler: BatchAssembler
+    /// The classes each corpus of the store has: the loss masks the others (`mask_missing_classes`).
+    public let corpusClasses: CorpusClasses
     let logger: Logger
 
     /// What a finished run hands back.
@@ -33,7 +36,25 @@ public final class Trainer {
         self.config = config
         self.store = store
         self.assembler = BatchAssembler(store: store, config: config, mean: mean, standardDeviation: standardDeviation)
+        self.corpusClasses = CorpusClasses(store.utterances.labelled, labelMap: config.labelMap)
         self.logger = logger
+    }
+
+    /// What one optimisation run works with, fixed for its epochs.
+    struct Session {
+        let model: TrainableNetwork
+        let optimizer: AdamOptimizer
+        let loss: SoftmaxCrossEntropy
+        let schedule: LearningRateSchedule
+        let batchesPerEpoch: Int
+    }
+
+    /// The normalised validation inputs (clean, and telephone when cached) with their labels.
+    struct ValidationSet {
+        var inputs: [Matrix]
+        var labels: [Int]
+        /// The corpus of each input.
+        var corpora: [String]
     }
 
     /// Trains on `trainIndices` (into the store), early-stopping on `validationIndices`.
@@ -42,14 +63,43 @@ public final class Trainer {
     public func train(trainIndices: [Int], validationIndices: [Int], checkpointDirectory: URL? = nil, resume: Bool = false,
                       stopAfterEpoch: Int? = nil, progress: ProgressReporter) throws -> Outcome {
         BLAS.setThreadCount(config.blasThreads)
-        let labels = config.labelMap.labels
+        let session = try makeSession(trainIndices: trainIndices)
+        var (state, best) = try restore(session, from: resume ? checkpointDirectory : nil)
+        let validation = validationSet(validationIndices)
+        let runStart = ContinuousClock.now
+        while state.epoch < config.epochs {
+            if config.earlyStoppingPatience > 0 && state.epochsSinceBest >= config.earlyStoppingPatience { break }
+            if let stopAfterEpoch, state.epoch >= stopAfterEpoch { break }
+            let epoch = state.epoch + 1
+            let epochStart = ContinuousClock.now
+            let trainLoss = runEpoch(epoch, session: session, trainIndices: trainIndices, state: &state,
+                                     progress: progress, runStart: runStart)
+            let scores = try validationScores(network: session.model.network(), validation: validation)
+            let record = EpochRecord(
+                epoch: epoch, trainLoss: trainLoss, validationLoss: scores.metrics.negativeLogLikelihood,
+                validationUA: scores.ua,
+                learningRate: Double(session.schedule.rate(at: max(state.step - 1, 0))),
+                seconds: (ContinuousClock.now - epochStart).seconds)
+            let improved = state.append(record)
+            if improved { best = session.model.parameterTensors }
+            progress.epoch(record, epochs: config.epochs, best: improved)
+            if let directory = checkpointDirectory {
+                try state.write(to: directory, parameters: session.model.parameters, best: best, optimizer: session.optimizer)
+            }
+        }
+        return try outcome(best: best, state: state, validation: validation)
+    }
+
+    /// A freshly initialised network, optimiser, loss and learning-rate schedule for `trainIndices`.
+    func makeSession(trainIndices: [Int]) throws -> Session {
         var random = SeededGenerator(seed: config.seed, streams: 3)
         let model = try TrainableNetwork(spec: config.networkSpec, random: &random)
         let optimizer = AdamOptimizer(variant: config.optimizer, weightDecay: config.weightDecay)
+        let classes = config.labelMap.labels.count
         let trainLabels = trainIndices.map { store.utterances[$0].labelIndex(in: config.labelMap) }
         let loss = SoftmaxCrossEntropy(
             labelSmoothing: config.labelSmoothing,
-            classWeights: config.classWeighting == .balanced ? SoftmaxCrossEntropy.balancedWeights(labels: trainLabels, classes: labels.count) : nil)
+            classWeights: config.classWeighting == .balanced ? SoftmaxCrossEntropy.balancedWeights(labels: trainLabels, classes: classes) : nil)
         let batchSize = config.batchSize
         let batchesPerEpoch = trainIndices.count / batchSize + (trainIndices.count % batchSize >= 2 ? 1 : 0)
         let warmup = Int(config.warmupEpochs * Double(batchesPerEpoch))
@@ -59,97 +109,123 @@ public final class Trainer {
         case .step: .step(peak: config.learningRate, gamma: config.stepGamma, stepSize: config.stepEpochs * batchesPerEpoch,
                           warmupSteps: warmup)
         }
+        return Session(model: model, optimizer: optimizer, loss: loss, schedule: schedule, batchesPerEpoch: batchesPerEpoch)
+    }
 
-        var state = Checkpoint(epoch: 0, step: 0, bestValidationUA: -1, bestEpoch: 0, epochsSinceBest: 0, history: [])
-        var best = model.parameterTensors
-        if resume, let directory = checkpointDirectory, Checkpoint.exists(in: directory) {
-            let saved = try Checkpoint.read(from: directory)
-            model.load(saved.current)
-            best = saved.best
-            optimizer.restore(step: saved.state.step, firstMoment: saved.firstMoment, secondMoment: saved.secondMoment)
-            state = saved.state
-            logger.info("resumed from \(directory.path) after epoch \(state.epoch)")
+    /// The starting state: fresh, or the checkpoint in `directory` (weights, best weights, Adam moments).
+    func restore(_ session: Session, from directory: URL?) throws -> (Checkpoint, [String: Tensor]) {
+        guard let directory, Checkpoint.exists(in: directory) else {
+            return (Checkpoint(epoch: 0, step: 0, bestValidationUA: -1, bestEpoch: 0, epochsSinceBest: 0, history: []),
+                    session.model.parameterTensors)
         }
+        let saved = try Checkpoint.read(from: directory)
+        session.model.load(saved.current)
+        session.optimizer.restore(step: saved.state.step, firstMoment: saved.firstMoment, secondMoment: saved.secondMoment)
+        logger.info("resumed from \(directory.path) after epoch \(saved.state.epoch)")
+        return (saved.state, saved.best)
+    }
 
-        let validationInputs = validationIndices.flatMap { index in
+    /// Every validation utterance clean and (when cached) through the telephone channel.
+    func validationSet(_ indices: [Int]) -> ValidationSet {
+        let copies = store.telephone.isEmpty ? 1 : 2
+        let inputs = indices.flatMap { index in
             ([store.clean[index]] + (store.telephone.isEmpty ? [] : [store.telephone[index]])).map(assembler.normalized)
         }
-        let validationLabels = validationIndices.flatMap { index in
-            Array(repeating: store.utterances[index].labelIndex(in: config.labelMap), count: store.telephone.isEmpty ? 1 : 2)
+        let labels = indices.flatMap { Array(repeating: store.utterances[$0].labelIndex(in: config.labelMap), count: copies) }
+        let corpora = indices.flatMap { Array(repeating: store.utterances[$0].corpus, count: copies) }
+        return ValidationSet(inputs: inputs, labels: labels, corpora: corpora)
+    }
+
+    /// The per-example class masks of a batch (nil when masking is off or every corpus has every class).
+    func presentClasses(_ indices: [Int]) -> [[Bool]]? {
+        guard config.maskMissingClasses, !corpusClasses.isComplete else { return nil }
+        return indices.map { store.utterances[$0].presentClasses(in: corpusClasses) }
+    }
+
+    /// One epoch of optimisation steps over `trainIndices` in the epoch's shuffled order, batches built
+    /// ahead on a producer thread; returns the mean training loss (nats).
+    func runEpoch(_ epoch: Int, session: Session, trainIndices: [Int], state: inout Checkpoint,
+                  progress: ProgressReporter, runStart: ContinuousClock.Instant) -> Double {
+        let queue = startProducer(epoch: epoch, order: epochOrder(trainIndices, epoch: epoch), batches: session.batchesPerEpoch)
+        let classes = config.labelMap.labels.count
+        var lossSum = 0.0, batchIndex = 0
+        while let (input, targets, present) = queue.take() {
+            let model = session.model
+            model.zeroGradients()
+            var dropout = SeededGenerator(seed: config.seed, streams: 2, UInt64(epoch), UInt64(batchIndex))
+            let logits = model.logits(input, mode: .training, random: &dropout)
+            let (value, gradient) = session.loss.evaluate(logits: logits.values, labels: targets, classes: classes, present: present)
+            model.backward(BatchTensor(shape: logits.shape, batch: logits.batch, values: gradient))
+            clipGradientNorm(model.trainableParameters, maximumNorm: config.gradientClipNorm)
+            session.optimizer.update(model.trainableParameters, learningRate: session.schedule.rate(at: state.step))
+            state.step += 1
+            batchIndex += 1
+            lossSum += value
+            progress.batch(epoch: epoch, epochs: config.epochs, batch: batchIndex, batches: session.batchesPerEpoch,
+                           loss: lossSum / Double(batchIndex), validationUA: state.history.last?.validationUA,
+                           elapsed: (ContinuousClock.now - runStart).seconds)
         }
-        let clock = ContinuousClock()
-        let runStart = clock.now
-        while state.epoch < config.epochs {
-            if config.earlyStoppingPatience > 0 && state.epochsSinceBest >= config.earlyStoppingPatience { break }
-            if let stopAfterEpoch, state.epoch >= stopAfterEpoch { break }
-            let epoch = state.epoch + 1
-            let epochStart = clock.now
+        return lossSum / Double(max(batchIndex, 1))
+    }
+
+    /// The epoch's example order from the (seed, epoch) stream: `trainIndices` shuffled, or with
+    /// `corpus_balance` > 0 as many draws by the `CorpusSampler`'s corpus weights.
+    func epochOrder(_ trainIndices: [Int], epoch: Int) -> [Int] {
+        var random = SeededGenerator(seed: config.seed, streams: 0, UInt64(epoch))
+        guard config.corpusBalance > 0, !trainIndices.isEmpty else {
             var order = trainIndices
-            var shuffler = SeededGenerator(seed: config.seed, streams: 0, UInt64(epoch))
-            shuffler.shuffle(&order)
-            let epochOrder = order
-            let queue = BoundedQueue<(input: BatchTensor, labels: [Int])>(capacity: config.prefetchBatches)
-            let assembler = self.assembler
-            let producer = Thread {
-                for b in 0..<batchesPerEpoch {
-                    let range = (b * batchSize)..<min((b + 1) * batchSize, epochOrder.count)
-                    guard queue.put(assembler.batch(indices: Array(epochOrder[range]), positions: Array(range), epoch: epoch)) else { return }
-                }
-                queue.finish()
-            }
-            producer.start()
-            var lossSum = 0.0, lossCount = 0
-            var batchIndex = 0
-            while let (input, targets) = queue.take() {
-                model.zeroGradients()
-                var dropout = SeededGenerator(seed: config.seed, streams: 2, UInt64(epoch), UInt64(batchIndex))
-                let logits = model.logits(input, mode: .training, random: &dropout)
-                let (value, gradient) = loss.evaluate(logits: logits.values, labels: targets, classes: labels.count)
-                model.backward(BatchTensor(shape: logits.shape, batch: logits.batch, values: gradient))
-                clipGradientNorm(model.trainableParameters, maximumNorm: config.gradientClipNorm)
-                optimizer.update(model.trainableParameters, learningRate: schedule.rate(at: state.step))
-                state.step += 1
-                batchIndex += 1
-                lossSum += value
-                lossCount += 1
-                progress.batch(epoch: epoch, epochs: config.epochs, batch: batchIndex, batches: batchesPerEpoch,
-                               loss: lossSum / Double(lossCount), validationUA: state.history.last?.validationUA,
-                               elapsed: (clock.now - runStart).seconds)
-            }
-            let scores = try evaluate(network: model.network(), inputs: validationInputs, labels: validationLabels, temperature: 1)
-            let record = EpochRecord(
-                epoch: epoch, trainLoss: lossSum / Double(max(lossCount, 1)), validationLoss: scores.negativeLogLikelihood,
-                validationUA: scores.unweightedAverageRecall, learningRate: Double(schedule.rate(at: max(state.step - 1, 0))),
-                seconds: (clock.now - epochStart).seconds)
-            state.epoch = epoch
-            state.history.append(record)
-            let improved = record.validationUA > state.bestValidationUA
-            if improved {
-                state.bestValidationUA = record.validationUA
-                state.bestEpoch = epoch
-                state.epochsSinceBest = 0
-                best = model.parameterTensors
-            } else {
-                state.epochsSinceBest += 1
-            }
-            progress.epoch(record, epochs: config.epochs, best: improved)
-            if let directory = checkpointDirectory {
-                try state.write(to: directory, parameters: model.parameters, best: best, optimizer: optimizer)
-            }
+            random.shuffle(&order)
+            return order
         }
+        let sampler = CorpusSampler(indices: trainIndices, corpora: trainIndices.map { store.utterances[$0].corpus },
+                                    balance: config.corpusBalance)
+        return sampler.draw(count: trainIndices.count, random: &random)
+    }
+
+    /// A producer thread assembling `batches` batches of `order` into a bounded queue.
+    func startProducer(epoch: Int, order: [Int], batches: Int) -> BoundedQueue<Batch> {
+        let queue = BoundedQueue<Batch>(capacity: config.prefetchBatches)
+        let (assembler, batchSize) = (self.assembler, config.batchSize)
+        let masks = (0..<batches).map { b in presentClasses(Array(order[(b * batchSize)..<min((b + 1) * batchSize, order.count)])) }
+        let producer = Thread {
+            for b in 0..<batches {
+                let range = (b * batchSize)..<min((b + 1) * batchSize, order.count)
+                let batch = assembler.batch(indices: Array(order[range]), positions: Array(range), epoch: epoch)
+                guard queue.put((batch.input, batch.labels, masks[b])) else { return }
+            }
+            queue.finish()
+        }
+        producer.start()
+        return queue
+    }
+
+    /// A training batch: input, label indices and the examples' class masks (nil: all classes).
+    typealias Batch = (input: BatchTensor, labels: [Int], present: [[Bool]]?)
+
+    /// The best epoch's inference network and its temperature fitted on the validation set.
+    func outcome(best: [String: Tensor], state: Checkpoint, validation: ValidationSet) throws -> Outcome {
         let network = try Network(spec: config.networkSpec, parameters: best)
         let evaluator = Evaluator(network: network, config: config)
-        let logits = try validationInputs.map { Evaluator.clipLogits(try evaluator.windowLogits($0)) }
-        let temperature = logits.isEmpty ? 1 : TemperatureScaling.fit(logits: logits, truth: validationLabels)
+        let logits = try validation.inputs.map { Evaluator.clipLogits(try evaluator.windowLogits($0)) }
+        let temperature = logits.isEmpty ? 1 : TemperatureScaling.fit(logits: logits, truth: validation.labels)
         return Outcome(parameters: best, network: network, history: state.history, bestEpoch: state.bestEpoch,
                        bestValidationUA: state.bestValidationUA, temperature: temperature)
     }
 
-    /// Metrics of `network` on normalised `inputs` at `temperature`.
-    func evaluate(network: Network, inputs: [Matrix], labels: [Int], temperature: Double) throws -> ClassificationMetrics {
+    /// Metrics of `network` on the validation set at temperature 1, and the UA that early stopping
+    /// follows (`validation_ua`): pooled over every validation file, or the mean over corpora of each
+    /// corpus's UA with the argmax over its own classes (each corpus weighs the same, however many
+    /// files its validation speakers have).
+    func validationScores(network: Network, validation: ValidationSet) throws -> (metrics: ClassificationMetrics, ua: Double) {
         let evaluator = Evaluator(network: network, config: config)
-        let probabilities = try inputs.map { Evaluator.probabilities(try evaluator.windowLogits($0), temperature: temperature) }
-        return ClassificationMetrics(labels: config.labelMap.labels, truth: labels, probabilities: probabilities)
+        let probabilities = try validation.inputs.map { Evaluator.probabilities(try evaluator.windowLogits($0), temperature: 1) }
+        let labels = config.labelMap.labels
+        let metrics = ClassificationMetrics(labels: labels, truth: validation.labels, probabilities: probabilities)
+        guard config.validationUA == .corpusMean, !validation.inputs.isEmpty else { return (metrics, metrics.unweightedAverageRecall) }
+        let byCorpus = SubsetMetrics.byCorpus(labels: labels, corpora: validation.corpora, truth: validation.labels,
+                                              probabilities: probabilities, corpusClasses: corpusClasses)
+        let uas = byCorpus.values.map(\.restrictedArgmax.unweightedAverageRecall)
+        return (metrics, uas.reduce(0, +) / Double(uas.count))
     }
 }
 

@@ -75,6 +75,16 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var labelSmoothing: Float = 0.1
     /// `balanced` weights classes by inverse frequency in the training split (optimises UA); `none`.
     public var classWeighting = ClassWeighting.balanced
+    /// A class a corpus does not have (nEMO: disgust; EMO-DB: surprise) is not a negative example:
+    /// the loss of an utterance is a softmax over its corpus's classes only (`CorpusClasses`).
+    public var maskMissingClasses = true
+    /// Corpus balance β of the epoch order (`CorpusSampler`): a corpus fills a share ∝ size^(1 − β)
+    /// of an epoch; 0 = every file once per epoch (a plain shuffle), 1 = every corpus equally often.
+    public var corpusBalance = 0.0
+    /// The validation UA that early stopping follows: `pooled` over every validation file, or
+    /// `corpus_mean`, the mean over corpora of each corpus's UA over its own classes (so a corpus with
+    /// many files per validation speaker, like TESS, does not decide the epoch alone).
+    public var validationUA = ValidationUA.pooled
     /// Clip the global gradient norm to this (0 = off).
     public var gradientClipNorm: Float = 5
     /// Stop when validation UA has not improved for this many epochs (0 = never); the best epoch's
@@ -119,6 +129,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Fraction of the training speakers (per corpus and gender) held out for early stopping and
     /// temperature fitting.
     public var validationFraction = 0.15
+    /// Leave one corpus out: this corpus (a manifest `corpus` value, e.g. `tess`) is never trained,
+    /// validated or calibrated on; folds, early stopping and temperature use the other corpora, and
+    /// the final model is then evaluated on the whole held-out corpus (`LeaveOneCorpusOut`). Null =
+    /// train on every corpus.
+    public var heldOutCorpus: String?
     /// Batches the producer thread prepares ahead of the maths.
     public var prefetchBatches = 4
     /// OpenBLAS threads for the maths (the producer thread and the feature workers use the others).
@@ -128,6 +143,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     public enum ScheduleKind: String, Codable, Sendable { case cosine, step }
     public enum ClassWeighting: String, Codable, Sendable { case balanced, none }
+    public enum ValidationUA: String, Codable, Sendable { case pooled, corpusMean = "corpus_mean" }
 
     public init() {}
 
@@ -182,6 +198,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case learningRate = "learning_rate", minimumLearningRate = "minimum_learning_rate", schedule
         case warmupEpochs = "warmup_epochs", stepEpochs = "step_epochs", stepGamma = "step_gamma"
         case weightDecay = "weight_decay", labelSmoothing = "label_smoothing", classWeighting = "class_weighting"
+        case maskMissingClasses = "mask_missing_classes", heldOutCorpus = "held_out_corpus", corpusBalance = "corpus_balance"
+        case validationUA = "validation_ua"
         case gradientClipNorm = "gradient_clip_norm", earlyStoppingPatience = "early_stopping_patience", seed, splitSeed = "split_seed"
         case speedCopies = "speed_copies", pitchCopies = "pitch_copies", copyProbability = "copy_probability"
         case telephoneProbability = "telephone_probability", gainDecibels = "gain_db", timeMasks = "time_masks"
@@ -217,6 +235,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         weightDecay = try value(.weightDecay, weightDecay)
         labelSmoothing = try value(.labelSmoothing, labelSmoothing)
         classWeighting = try value(.classWeighting, classWeighting)
+        maskMissingClasses = try value(.maskMissingClasses, maskMissingClasses)
+        corpusBalance = try value(.corpusBalance, corpusBalance)
+        validationUA = try value(.validationUA, validationUA)
+        heldOutCorpus = try c.decodeIfPresent(String.self, forKey: .heldOutCorpus)?.lowercased()
         gradientClipNorm = try value(.gradientClipNorm, gradientClipNorm)
         earlyStoppingPatience = try value(.earlyStoppingPatience, earlyStoppingPatience)
         seed = try value(.seed, seed)
@@ -249,6 +271,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard pitchCopies.allSatisfy({ abs($0) <= 12 }) else { throw fail("pitch_copies must each be within ±12 semitones") }
         guard labelSmoothing >= 0, labelSmoothing < 1 else { throw fail("label_smoothing must be in [0, 1)") }
         guard folds == 0 || folds >= 2 else { throw fail("folds must be 0 or at least 2") }
+        guard (0...1).contains(corpusBalance) else { throw fail("corpus_balance must be in [0, 1]") }
+        guard heldOutCorpus.map({ !$0.isEmpty }) ?? true else { throw fail("held_out_corpus must name a corpus or be null") }
         guard labelMap.validationErrors().isEmpty else { throw fail("label_map: \(labelMap.validationErrors())") }
         do {
             let shape = try networkSpec.shapes(time: cropFrames).last!

@@ -1,0 +1,87 @@
+import Model
+
+/// Leave-one-corpus-out figures of one held-out corpus: the final model of a run that never trained,
+/// validated or calibrated on the corpus, scored on every one of its utterances (clean and through
+/// the telephone channel) over the classes the corpus has.
+public struct HeldOutCorpusEvaluation: Codable, Sendable, Equatable {
+    /// The held-out corpus.
+    public var corpus: String
+    /// The corpora the model trained on.
+    public var trainedOn: [String]
+    public var utterances: Int
+    public var speakers: Int
+    /// The final model's temperature (fitted on validation speakers of the training corpora).
+    public var temperature: Double
+    /// Clean recordings, full and restricted argmax.
+    public var clean: SubsetMetrics
+    /// Through the telephone channel, when the run caches it.
+    public var telephone: SubsetMetrics?
+
+    public init(corpus: String, trainedOn: [String], utterances: Int, speakers: Int, temperature: Double,
+                clean: SubsetMetrics, telephone: SubsetMetrics?) {
+        self.corpus = corpus
+        self.trainedOn = trainedOn
+        self.utterances = utterances
+        self.speakers = speakers
+        self.temperature = temperature
+        self.clean = clean
+        self.telephone = telephone
+    }
+
+    /// The channels scored, by name (`clean`, `telephone`).
+    public var channels: [(name: String, metrics: SubsetMetrics)] {
+        [("clean", clean)] + (telephone.map { [("telephone", $0)] } ?? [])
+    }
+
+    /// The run record's `leave_one_corpus_out` object.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "corpus": .string(corpus), "trained_on": .array(trainedOn.map(JSONValue.string)),
+            "utterances": .number(Double(utterances)), "speakers": .number(Double(speakers)),
+            "classes": .array(clean.classes.map(JSONValue.string)), "temperature": .number(temperature),
+        ]
+        for (name, metrics) in channels { object[name] = Self.json(metrics) }
+        return .object(object)
+    }
+
+    /// UA (over the subset's classes) and WA with the full and the restricted argmax, and both confusions.
+    static func json(_ m: SubsetMetrics) -> JSONValue {
+        func matrix(_ rows: [[Int]]) -> JSONValue { .array(rows.map { .array($0.map { .number(Double($0)) }) }) }
+        return .object([
+            "ua_full_argmax": .number(m.unweightedAverageRecall), "wa_full_argmax": .number(m.accuracy),
+            "ua_restricted_argmax": .number(m.restrictedArgmax.unweightedAverageRecall),
+            "wa_restricted_argmax": .number(m.restrictedArgmax.accuracy),
+            "nll_restricted_argmax": .number(m.restrictedArgmax.negativeLogLikelihood),
+            "confusion_full_argmax": matrix(m.fullArgmax.confusion),
+            "confusion_restricted_argmax": matrix(m.restrictedArgmax.confusion),
+            "recall_restricted_argmax": .object(Dictionary(uniqueKeysWithValues: m.restrictedArgmax.perClass.map {
+                ($0.label, JSONValue.number($0.recall))
+            })),
+        ])
+    }
+}
+
+/// The leave-one-corpus-out protocol over every corpus in turn: each corpus's figures and their mean
+/// over corpora (each corpus weighs the same, whatever its size).
+public struct LeaveOneCorpusOutSummary: Codable, Sendable, Equatable {
+    public var corpora: [HeldOutCorpusEvaluation]
+    /// Channel (`clean`, `telephone`) → figure (`ua_full_argmax`, `ua_restricted_argmax`,
+    /// `wa_full_argmax`, `wa_restricted_argmax`) → mean over the corpora that have the channel.
+    public var mean: [String: [String: Double]]
+
+    public init(_ corpora: [HeldOutCorpusEvaluation]) {
+        self.corpora = corpora
+        var mean: [String: [String: Double]] = [:]
+        for channel in ["clean", "telephone"] {
+            let scored = corpora.compactMap { evaluation in evaluation.channels.first { $0.name == channel }?.metrics }
+            guard !scored.isEmpty else { continue }
+            func average(_ value: (SubsetMetrics) -> Double) -> Double { scored.map(value).reduce(0, +) / Double(scored.count) }
+            mean[channel] = [
+                "ua_full_argmax": average(\.unweightedAverageRecall), "wa_full_argmax": average(\.accuracy),
+                "ua_restricted_argmax": average(\.restrictedArgmax.unweightedAverageRecall),
+                "wa_restricted_argmax": average(\.restrictedArgmax.accuracy),
+            ]
+        }
+        self.mean = mean
+    }
+}
