@@ -5,7 +5,7 @@
 #   docker build -t ser-server .
 #   docker run --rm -p 8080:8080 -v "$PWD/Models:/models:ro" ser-server
 #
-# scripts/check-runtime-image.sh rebuilds the runtime stage without Docker (debootstrap + chroot): it
+# scripts/deploy/check-runtime-image.sh rebuilds the runtime stage without Docker (debootstrap + chroot): it
 # reads the runtime package list, the user and the HEALTHCHECK from this file, so keep them in the
 # shapes it parses (one `apt-get install ... --no-install-recommends` list, one `useradd`, one
 # exec-form HEALTHCHECK CMD).

@@ -17,10 +17,10 @@ help:
 	@echo "make check-lb         two replicas behind the compose stack's HAProxy config on loopback (~1 min)"
 
 setup-runtime:
-	@scripts/setup.sh --runtime
+	@scripts/setup/setup.sh --runtime
 
 setup:
-	@scripts/setup.sh
+	@scripts/setup/setup.sh
 
 release: setup-runtime
 	$(SWIFT) build -c release --product ser-server
@@ -43,7 +43,7 @@ test: build
 # runs, sanitizers, soak and fault injection are scripts (see RELIABILITY.md).
 FUZZ_SECONDS ?= 20
 check-fuzz:
-	scripts/fuzz.sh $(FUZZ_SECONDS)
+	scripts/reliability/fuzz.sh $(FUZZ_SECONDS)
 
 check-spec:
 	$(PYTHON) -m openapi_spec_validator openapi.yaml
@@ -52,20 +52,20 @@ check-spec:
 # part of `make test`; check-container (debootstrap + a release build) and check-lb are run by hand
 # or by a CI that has the time (timings in docs/deployment.md).
 check-deploy:
-	scripts/lint-deploy.sh
+	scripts/deploy/lint-deploy.sh
 
 check-container: setup
-	scripts/check-runtime-image.sh
+	scripts/deploy/check-runtime-image.sh
 
 check-lb: setup
-	scripts/check-load-balancer.sh
+	scripts/deploy/check-load-balancer.sh
 
 measure-resources: release
-	scripts/measure-resources.sh
+	scripts/deploy/measure-resources.sh
 
 # The default model: 4-fold speaker cross-validation + final model on ../shared/data (RAVDESS + EMO-DB),
 # telephone-channel augmentation; writes Models/ser-cnn/1/model.safetensors and report.json.
-TRAIN_CONFIG ?= scripts/train-default.json
+TRAIN_CONFIG ?= scripts/training/train-default.json
 TRAIN_OUTPUT ?= .build/train-run
 train: setup-runtime
 	$(SWIFT) build -c release --product ser-train

@@ -115,7 +115,7 @@ if Context.environment["SER_BENCHMARKS"] != nil {
     package.products.append(.executable(name: "ModelIO", targets: ["ModelIO"]))
 }
 
-// libFuzzer targets are built only on request (`SER_FUZZ=1`, see scripts/fuzz.sh), with
+// libFuzzer targets are built only on request (`SER_FUZZ=1`, see scripts/reliability/fuzz.sh), with
 // `-sanitize=fuzzer,address`, so everyday builds and tests never compile them.
 if Context.environment["SER_FUZZ"] != nil {
     package.targets.append(.target(name: "CLibFuzzer", path: "fuzz/CLibFuzzer"))

@@ -2,7 +2,7 @@
 """Writes the committed seed corpora under fuzz/corpus/<target>/ (deterministic; small files only).
 
 Audio seeds are short (0.15-0.3 s) so libFuzzer's mutations stay cheap; model-file seeds come from the
-FuzzModelFile binary itself (`FUZZ_WRITE_SEEDS=dir`, TinyModel), see scripts/fuzz.sh --seeds.
+FuzzModelFile binary itself (`FUZZ_WRITE_SEEDS=dir`, TinyModel), see scripts/reliability/fuzz.sh --seeds.
 Run with the project venv: .venv/bin/python fuzz/make-corpus.py
 """
 import io

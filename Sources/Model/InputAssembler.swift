@@ -39,15 +39,19 @@ public enum InputAssembler {
         return input
     }
 
-    /// `(x − mean) / max(std, 1e-5)` per row: the one input normalisation, used by the server on every
-    /// window and by the trainer on every batch.
+    /// `1 / max(std, 1e-5)`: the scale of a row in `standardize` (a constant row is not blown up).
+    @inline(__always)
+    public static func inverseDeviation(_ standardDeviation: Float) -> Float { 1 / max(standardDeviation, 1e-5) }
+
+    /// `(x − mean) · inverseDeviation(std)` per row: the one input normalisation, used by the server on
+    /// every window and by the trainer on every batch.
     public static func standardize(_ input: inout Matrix, mean: [Float], standardDeviation: [Float]) {
         precondition(mean.count == input.rows && standardDeviation.count == input.rows,
                      "normalisation statistics have \(mean.count) rows, input has \(input.rows)")
         let (rows, frames) = (input.rows, input.columns)
         input.values.withUnsafeMutableBufferPointer { values in
             for r in 0..<rows {
-                let m = mean[r], scale = 1 / max(standardDeviation[r], 1e-5)
+                let m = mean[r], scale = inverseDeviation(standardDeviation[r])
                 let base = r * frames
                 for t in 0..<frames { values[base + t] = (values[base + t] - m) * scale }
             }

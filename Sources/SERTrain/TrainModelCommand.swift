@@ -18,7 +18,7 @@ struct TrainModelCommand: ParsableCommand {
             \(ConfigDocumentation.text)
 
             Example:
-              ser-train train --config scripts/train-default.json --output .build/train-run
+              ser-train train --config scripts/training/train-default.json --output .build/train-run
               ser-train export --run .build/train-run --models Models
               ser-train train --config loco.json --loco --output .build/loco
             """)

@@ -71,7 +71,7 @@ struct RoundTripTests {
 
     @Test func decodesAMuLawFileWrittenBySox() throws {
         // An independent writer: sox's own WAV/mu-law encoder, not libsndfile's.
-        let sox = try #require(Tools.path("sox"), "sox is missing; run scripts/setup.sh")
+        let sox = try #require(Tools.path("sox"), "sox is missing; run scripts/setup/setup.sh")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ser-sox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -2,7 +2,7 @@ import Features
 import Foundation
 import LinearAlgebra
 
-/// One parameter set of `scripts/make-feature-fixtures.py`: a FeatureConfig, its signal and librosa
+/// One parameter set of `scripts/fixtures/make-feature-fixtures.py`: a FeatureConfig, its signal and librosa
 /// 0.11.0's outputs for it (computed in float64).
 struct LibrosaFixture: Decodable {
     struct Reference: Decodable {

@@ -2,7 +2,7 @@ import Features
 import LinearAlgebra
 import Testing
 
-/// Parity with librosa 0.11.0 on the generated fixtures (scripts/make-feature-fixtures.py), three
+/// Parity with librosa 0.11.0 on the generated fixtures (scripts/fixtures/make-feature-fixtures.py), three
 /// parameter sets: 16 kHz / n_fft 512 / 64 Slaney mels; 16 kHz / n_fft 1024 / 128 HTK mels without
 /// area normalisation, fmin 30, fmax 7600, lifter 22; 8 kHz / n_fft 256 / 40 mels, fmin 20, fmax 3800.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 @testable import NeuralNet
 
-/// Paths of the parity fixtures written by `scripts/make-layer-fixtures.py`.
+/// Paths of the parity fixtures written by `scripts/fixtures/make-layer-fixtures.py`.
 enum Fixtures {
     static var directory: URL {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!

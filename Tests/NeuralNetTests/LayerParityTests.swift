@@ -2,7 +2,7 @@ import Testing
 @testable import NeuralNet
 
 /// Every layer, and whole small CNN and CRNN networks, against the NumPy references of
-/// `scripts/make-layer-fixtures.py`.
+/// `scripts/fixtures/make-layer-fixtures.py`.
 @Suite struct LayerParityTests {
     @Test func fixturesArePresent() {
         #expect(Fixtures.caseNames.count >= 30)

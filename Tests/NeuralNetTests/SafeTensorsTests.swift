@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func readsTheFixtureWriterFormat() throws {
-        // Written by the Python writer in scripts/make-layer-fixtures.py.
+        // Written by the Python writer in scripts/fixtures/make-layer-fixtures.py.
         let file = try SafeTensors(contentsOfFile: Fixtures.path("conv2d.safetensors"))
         #expect(file.tensors["layers.0.weight"]?.shape == [3, 2, 3, 2])
         #expect(file.metadata["fixture"] == "conv2d")

@@ -11,12 +11,12 @@ struct APIConformanceTests {
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
-    @Test(.enabled(if: schemathesis != nil, "needs .venv with schemathesis: run scripts/setup.sh"))
+    @Test(.enabled(if: schemathesis != nil, "needs .venv with schemathesis: run scripts/setup/setup.sh"))
     func theLiveServerConformsToOpenAPI() throws {
         let models = TinyModel.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: models) }
         try TinyModel.write(to: models, name: "tiny", version: 1)
-        let script = SharedData.repositoryRoot.appendingPathComponent("scripts/api-conformance.sh").path
+        let script = SharedData.repositoryRoot.appendingPathComponent("scripts/api/api-conformance.sh").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script, models.path, "25"]

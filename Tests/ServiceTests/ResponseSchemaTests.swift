@@ -37,7 +37,7 @@ struct ResponseSchemaTests {
         ]
     }
 
-    @Test(.enabled(if: python != nil, "needs .venv with jsonschema: run scripts/setup.sh"))
+    @Test(.enabled(if: python != nil, "needs .venv with jsonschema: run scripts/setup/setup.sh"))
     func everyResponseMatchesItsSchema() throws {
         let cases = try Self.cases()
         // The cases must be what they claim (a 200 for a success schema, an error otherwise).
@@ -51,13 +51,13 @@ struct ResponseSchemaTests {
         defer { try? FileManager.default.removeItem(at: file) }
         try JSONSerialization.data(withJSONObject: list).write(to: file)
         let root = SharedData.repositoryRoot
-        let output = try Tools.run(try #require(Self.python), [root.appendingPathComponent("scripts/check-response-schemas.py").path,
+        let output = try Tools.run(try #require(Self.python), [root.appendingPathComponent("scripts/api/check-response-schemas.py").path,
                                                                root.appendingPathComponent("openapi.yaml").path, file.path])
         #expect(String(decoding: output, as: UTF8.self).contains("\(cases.count) passed, 0 failed"))
     }
 
     /// A body that breaks its schema is caught (the check can fail).
-    @Test(.enabled(if: python != nil, "needs .venv with jsonschema: run scripts/setup.sh"))
+    @Test(.enabled(if: python != nil, "needs .venv with jsonschema: run scripts/setup/setup.sh"))
     func aBrokenBodyFailsTheCheck() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("ser-schema-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
@@ -66,7 +66,7 @@ struct ResponseSchemaTests {
         try JSONSerialization.data(withJSONObject: broken).write(to: file)
         let root = SharedData.repositoryRoot
         #expect(throws: Tools.Failure.self) {
-            try Tools.run(try #require(Self.python), [root.appendingPathComponent("scripts/check-response-schemas.py").path,
+            try Tools.run(try #require(Self.python), [root.appendingPathComponent("scripts/api/check-response-schemas.py").path,
                                                       root.appendingPathComponent("openapi.yaml").path, file.path])
         }
     }

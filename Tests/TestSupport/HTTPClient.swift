@@ -41,7 +41,7 @@ extension HTTPClient {
     /// Sends a request with the curl command-line tool (used where URLSession on Linux falls short,
     /// e.g. IPv6 literal hosts). Returns the status and the body.
     public static func curl(_ method: String, _ url: String, bodyFile: String? = nil, arguments: [String] = []) throws -> (status: Int, body: String) {
-        guard let curl = Tools.path("curl") else { throw Tools.Failure(description: "curl is missing; run scripts/setup.sh") }
+        guard let curl = Tools.path("curl") else { throw Tools.Failure(description: "curl is missing; run scripts/setup/setup.sh") }
         let marker = "\n--status:"
         var args = ["-s", "-g", "-X", method, "-w", "\(marker)%{http_code}", "--max-time", "60"]
         if let bodyFile { args += ["--data-binary", "@\(bodyFile)"] }

@@ -71,13 +71,13 @@ struct ReportTests {
         #expect(SVGChart.heat(0) == "#ffffff" && SVGChart.heat(1) == "#08306b")
     }
 
-    @Test(.enabled(if: Tools.path("chromium") != nil, "chromium is not installed (scripts/setup.sh installs it)"))
+    @Test(.enabled(if: Tools.path("chromium") != nil, "chromium is not installed (scripts/setup/setup.sh installs it)"))
     func reportRendersToANonBlankPNG() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ser-report-\(UUID().uuidString)")
         defer { if ProcessInfo.processInfo.environment["SER_KEEP_REPORT"] == nil { try? FileManager.default.removeItem(at: directory) } }
         let (_, html) = try sampleReport().write(to: directory)
         let png = directory.appendingPathComponent("report.png")
-        let script = SharedData.repositoryRoot.appendingPathComponent("scripts/render-report.sh").path
+        let script = SharedData.repositoryRoot.appendingPathComponent("scripts/training/render-report.sh").path
         try Tools.run("/bin/bash", [script, html.path, png.path])
         let bytes = [UInt8](try Data(contentsOf: png))
         #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "not a PNG")

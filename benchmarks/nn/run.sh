@@ -35,7 +35,7 @@ BIN=$(SER_BENCHMARKS=1 swift build -c release --show-bin-path)/NNBenchmark
 import sys, numpy as np
 sys.path.insert(0, "scripts")
 import importlib.util
-spec = importlib.util.spec_from_file_location("fixtures", "scripts/make-layer-fixtures.py")
+spec = importlib.util.spec_from_file_location("fixtures", "scripts/fixtures/make-layer-fixtures.py")
 fixtures = importlib.util.module_from_spec(spec); spec.loader.exec_module(fixtures)
 rng = np.random.default_rng(1)
 fixtures.write_safetensors(sys.argv[1], {f"input_{i}": rng.normal(0, 2, (1, 64, t)).astype(np.float32)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Service benchmark: ser-server vs the Python peer in one run (see run.py). Needs scripts/setup.sh
+# Service benchmark: ser-server vs the Python peer in one run (see run.py). Needs scripts/setup/setup.sh
 # (wrk, sox, .venv) and ../shared/data for speech clips.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

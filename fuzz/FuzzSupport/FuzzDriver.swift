@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// Runs libFuzzer with `body` as the test-one-input callback and exits with the driver's status.
-/// Built only with `-sanitize=fuzzer` (see scripts/fuzz.sh).
+/// Built only with `-sanitize=fuzzer` (see scripts/reliability/fuzz.sh).
 public enum FuzzDriver {
     public typealias Body = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// Renders a `TrainingReport` as one self-contained HTML page: inline CSS and inline SVG plots, no
 /// scripts, fonts, images or links to fetch, so it opens offline and renders headless
-/// (`scripts/render-report.sh`).
+/// (`scripts/training/render-report.sh`).
 ///
 /// Layout: header (model, data, command), the summary table of every section, k-fold mean ± std,
 /// learning curves (loss; validation UA), then for the headline (first) section the confusion

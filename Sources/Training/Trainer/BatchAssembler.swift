@@ -75,7 +75,7 @@ public struct BatchAssembler: Sendable {
                 source.values.withUnsafeBufferPointer { x in
                     for r in 0..<source.rows {
                         let shift = gainRows.contains(r) ? gain : 0
-                        let m = mean[r], scale = 1 / max(standardDeviation[r], 1e-5)
+                        let m = mean[r], scale = InputAssembler.inverseDeviation(standardDeviation[r])
                         let row = out.baseAddress! + base + r * width
                         let input = x.baseAddress! + r * frames
                         for t in 0..<width {
@@ -109,13 +109,7 @@ public struct BatchAssembler: Sendable {
     /// A whole cached input normalised exactly as `InputAssembler.assemble(normalize: true)` does.
     public func normalized(_ matrix: Matrix) -> Matrix {
         var result = matrix
-        result.values.withUnsafeMutableBufferPointer { values in
-            for r in 0..<matrix.rows {
-                let m = mean[r], scale = 1 / max(standardDeviation[r], 1e-5)
-                let base = r * matrix.columns
-                for t in 0..<matrix.columns { values[base + t] = (values[base + t] - m) * scale }
-            }
-        }
+        InputAssembler.standardize(&result, mean: mean, standardDeviation: standardDeviation)
         return result
     }
 }

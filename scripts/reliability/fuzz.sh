@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # libFuzzer runs of the four fuzz targets (fuzz/Fuzz*), bounded in time, memory and per-input time.
 #
-#   scripts/fuzz.sh [SECONDS_PER_TARGET]     build (SER_FUZZ=1, -sanitize=fuzzer,address) and run each
-#   FUZZ_TARGETS="FuzzMultipart" scripts/fuzz.sh 30     only some targets
-#   FUZZ_NO_BUILD=1 scripts/fuzz.sh 30                   reuse the last build
-#   scripts/fuzz.sh --seeds                              (re)write the model-file seeds from TinyModel
+#   scripts/reliability/fuzz.sh [SECONDS_PER_TARGET]     build (SER_FUZZ=1, -sanitize=fuzzer,address) and run each
+#   FUZZ_TARGETS="FuzzMultipart" scripts/reliability/fuzz.sh 30     only some targets
+#   FUZZ_NO_BUILD=1 scripts/reliability/fuzz.sh 30                   reuse the last build
+#   scripts/reliability/fuzz.sh --seeds                              (re)write the model-file seeds from TinyModel
 #
 # Seeds: fuzz/corpus/<target>/ (committed). Inputs libFuzzer finds are kept in .build-fuzz/corpus/<target>/
 # (not committed); crashes, leaks, timeouts and OOMs go to .build-fuzz/artifacts/<target>/. Each one
 # that is a real bug becomes a regression test (Tests/*/FuzzRegressionTests.swift) and a fix.
 # Prints executions and findings per target; exits 1 if any target found something.
 set -uo pipefail
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 TARGETS=${FUZZ_TARGETS:-"FuzzAudioDecoder FuzzModelFile FuzzMultipart FuzzRequest"}

@@ -2,15 +2,15 @@
 # Measures what the Kubernetes requests/limits in deploy/kubernetes are sized from: the release
 # server's resident memory idle and under load, and CPU time per prediction, with wrk on loopback.
 #
-#   scripts/measure-resources.sh [BINARY]      (default .build/release/ser-server; ~2 minutes)
+#   scripts/deploy/measure-resources.sh [BINARY]      (default .build/release/ser-server; ~2 minutes)
 #
-# Model: Models/ when it holds one, else the production-sized stand-in of scripts/make-test-model.py
+# Model: Models/ when it holds one, else the production-sized stand-in of scripts/fixtures/make-test-model.py
 # --cnn (the benchmarks/nn CNN with random weights). Audio: espeak-ng speech as 8 kHz stereo
 # telephone WAV, CALL_SECONDS long (default 30). Load: wrk, CONNECTIONS connections (default 4, twice
 # the default --max-concurrency on 2 cores, so a queue forms) for DURATION seconds (default 30).
 # CPU per request = (utime + stime of the server over the run) / requests completed.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 binary=${1:-.build/release/ser-server}
 call_seconds=${CALL_SECONDS:-30}
 connections=${CONNECTIONS:-4}
@@ -20,13 +20,13 @@ work=$(mktemp -d /tmp/ser-measure.XXXXXX)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-for tool in wrk espeak-ng sox curl python3; do command -v "$tool" >/dev/null || { echo "measure-resources: $tool missing (scripts/setup.sh)" >&2; exit 1; }; done
+for tool in wrk espeak-ng sox curl python3; do command -v "$tool" >/dev/null || { echo "measure-resources: $tool missing (scripts/setup/setup.sh)" >&2; exit 1; }; done
 [ -x "$binary" ] || { echo "measure-resources: no $binary (swift build -c release --product ser-server)" >&2; exit 1; }
 
 models=Models
 if ! find Models -name model.safetensors | grep -q .; then
   models=$work/models
-  python3 scripts/make-test-model.py --cnn "$models" >/dev/null
+  python3 scripts/fixtures/make-test-model.py --cnn "$models" >/dev/null
 fi
 
 # Speech long enough for the call length (repeated), as an 8 kHz stereo 16-bit WAV.

@@ -2,7 +2,7 @@
 # Exercises the compose stack's load balancer without Docker: two ser-server processes and HAProxy
 # with deploy/haproxy/haproxy.cfg itself (only its address variables differ from compose), loopback only.
 #
-#   scripts/check-load-balancer.sh        (~1 minute once the release binary is built)
+#   scripts/deploy/check-load-balancer.sh        (~1 minute once the release binary is built)
 #
 # Checks:
 #   1. balance: 40 predictions through the load balancer are split between the replicas (each
@@ -14,7 +14,7 @@
 #      it DOWN;
 #   3. rejoin: ser-1 starts again; the readiness check puts it back in rotation and both serve.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 top=$PWD
 work=$(mktemp -d /tmp/ser-check-lb.XXXXXX)
 start=$(date +%s)
@@ -31,13 +31,13 @@ fail() {
   for log in ser-1 ser-2 haproxy; do [ -f "$work/$log.log" ] && { echo "--- $log" >&2; tail -n 15 "$work/$log.log" >&2; }; done
   exit 1
 }
-for tool in haproxy curl python3 espeak-ng sox; do command -v "$tool" >/dev/null || fail "$tool missing (scripts/setup.sh)"; done
+for tool in haproxy curl python3 espeak-ng sox; do command -v "$tool" >/dev/null || fail "$tool missing (scripts/setup/setup.sh)"; done
 
 # The image's binary: the Dockerfile's build command, in the scratch path check-runtime-image.sh
 # uses too, so the two checks share one release build.
 binary=${SER_SERVER:-$top/.build-container/release/ser-server}
 if [ -z "${SER_SERVER:-}" ]; then
-  eval "$(python3 scripts/dockerfile-plan.py Dockerfile)"
+  eval "$(python3 scripts/deploy/dockerfile-plan.py Dockerfile)"
   step "build: $BUILD_COMMAND --scratch-path .build-container"
   # shellcheck disable=SC2086  # split into words, as the Dockerfile's shell does
   timeout 1800 $BUILD_COMMAND --scratch-path "$top/.build-container" > "$work/build.log" 2>&1 || { grep error "$work/build.log" | head; fail build; }
@@ -46,7 +46,7 @@ fi
 models=$top/Models
 if ! find "$models" -name model.safetensors | grep -q .; then
   models=$work/models
-  python3 scripts/make-test-model.py "$models" > /dev/null
+  python3 scripts/fixtures/make-test-model.py "$models" > /dev/null
   echo "Models/ holds no model yet: serving a generated test model"
 fi
 read -r lb_port port1 port2 < <(python3 -c '

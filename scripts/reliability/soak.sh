@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # Soak: the release ser-server at saturation for MINUTES (default 10) under a wrk mix of valid and
-# invalid requests (scripts/soak.lua), loopback only. Then checks:
+# invalid requests (scripts/reliability/soak.lua), loopback only. Then checks:
 #   - zero 5xx and zero socket errors (wrk's connect/read/write/timeout counters);
 #   - RSS flat after warm-up: VmRSS sampled every SOAK_SAMPLE_S seconds (default 5), least-squares slope
 #     over the samples after the first 20% of the run, in MB per hour;
 #   - file descriptors flat (/proc/PID/fd count);
 #   - a clean exit (0) on SIGTERM.
-#   scripts/soak.sh [MINUTES]    env: SOAK_CONNECTIONS (8), SOAK_THREADS (1), SOAK_NO_BUILD=1, SOAK_MAX_SLOPE_MB_H (20)
+#   scripts/reliability/soak.sh [MINUTES]    env: SOAK_CONNECTIONS (8), SOAK_THREADS (1), SOAK_NO_BUILD=1, SOAK_MAX_SLOPE_MB_H (20)
 set -uo pipefail
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 MINUTES=${1:-10}
 CONNECTIONS=${SOAK_CONNECTIONS:-8}
 WRK_THREADS=${SOAK_THREADS:-1}
 SAMPLE_S=${SOAK_SAMPLE_S:-5}
 MAX_SLOPE=${SOAK_MAX_SLOPE_MB_H:-20}
-for tool in wrk sox curl; do command -v $tool > /dev/null || { echo "$tool is missing (scripts/setup.sh installs it)"; exit 2; }; done
+for tool in wrk sox curl; do command -v $tool > /dev/null || { echo "$tool is missing (scripts/setup/setup.sh installs it)"; exit 2; }; done
 
 if [[ -z "${SOAK_NO_BUILD:-}" ]]; then
     nice -n 10 swift build -c release --product ser-server 2>&1 | grep -E "error|Compiling|Build" || true
@@ -50,7 +50,7 @@ sample() {
 sample & SAMPLER_PID=$!
 
 echo "soak: ${MINUTES} min, $CONNECTIONS connections, server pid $SERVER_PID on port $PORT, load $(cut -d' ' -f1-3 /proc/loadavg)"
-SOAK_DIR="$WORK" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${MINUTES}m" --timeout 30s -s scripts/soak.lua \
+SOAK_DIR="$WORK" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${MINUTES}m" --timeout 30s -s scripts/reliability/soak.lua \
     "http://127.0.0.1:$PORT" > "$WORK/wrk.txt" 2>&1
 sleep "$SAMPLE_S"
 # After the load: idle figures, then a clean SIGTERM.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fault injection against a live ser-server (stdlib only). Prints figures; exits 1 if a check fails.
 
-  scripts/faults.py [--binary PATH] [--only slowloris,reload,sigterm,overload] [--seconds N]
+  scripts/reliability/faults.py [--binary PATH] [--only slowloris,reload,sigterm,overload] [--seconds N]
 
   slowloris  S connections trickle header lines (one every 2 s, never finishing) while normal clients
              predict; their latency is compared with a baseline run, and every normal request must
@@ -17,7 +17,7 @@
 """
 import argparse, io, json, math, os, re, shutil, signal, socket, struct, subprocess, sys, tempfile, threading, time, wave
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODEL = os.path.join(ROOT, "fuzz", "corpus", "model", "tinymodel-tiny.safetensors")
 failures = []
 

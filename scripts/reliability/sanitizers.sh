@@ -3,14 +3,14 @@
 # scratch path so the everyday .build/ stays untouched. The live-server tests then run the sanitized
 # ser-server too (it is built beside the tests), so the HTTP/C boundary is covered in both processes.
 #
-#   scripts/sanitizers.sh            both
-#   scripts/sanitizers.sh address    or: thread
-#   SAN_FILTER=ServiceTests scripts/sanitizers.sh thread     a subset (swift test --filter)
+#   scripts/reliability/sanitizers.sh            both
+#   scripts/reliability/sanitizers.sh address    or: thread
+#   SAN_FILTER=ServiceTests scripts/reliability/sanitizers.sh thread     a subset (swift test --filter)
 #
-# Suppressions (each with its reason): fuzz/lsan-suppressions.txt, scripts/tsan-suppressions.txt.
+# Suppressions (each with its reason): fuzz/lsan-suppressions.txt, scripts/reliability/tsan-suppressions.txt.
 # Full rebuilds: too slow for CI on 2 cores (see RELIABILITY.md for the measured times).
 set -uo pipefail
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 JOBS=${SAN_BUILD_JOBS:-2}
 KINDS=${1:-"address thread"}
 FILTER=()

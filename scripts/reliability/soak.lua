@@ -1,4 +1,4 @@
--- wrk script for scripts/soak.sh: a fixed, weighted mix of valid and invalid requests (all correctly
+-- wrk script for scripts/reliability/soak.sh: a fixed, weighted mix of valid and invalid requests (all correctly
 -- framed, so keep-alive connections survive the error answers), with per-status counts.
 -- Bodies come from $SOAK_DIR (written by soak.sh).
 local mix = {}

@@ -3,10 +3,10 @@
 # Swift toolchain on PATH. Idempotent: installs only what is missing. Works as root or through sudo,
 # never prompts.
 #
-#   scripts/setup.sh            system packages + Python venv (.venv) for tests and benchmarks
-#   scripts/setup.sh --runtime  only the system packages needed to build and run the service
+#   scripts/setup/setup.sh            system packages + Python venv (.venv) for tests and benchmarks
+#   scripts/setup/setup.sh --runtime  only the system packages needed to build and run the service
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 mode=${1:-all}
 
@@ -45,12 +45,12 @@ command -v swift >/dev/null 2>&1 || { echo "setup.sh: the Swift 6 toolchain must
 if [ "$mode" = "--runtime" ]; then exit 0; fi
 
 # Python venv for the reference fixtures, the API conformance tests and the benchmark peer.
-# Re-installed only when scripts/requirements.txt changes.
+# Re-installed only when scripts/setup/requirements.txt changes.
 stamp=.venv/.requirements.sha256
-want=$(sha256sum scripts/requirements.txt | cut -d' ' -f1)
+want=$(sha256sum scripts/setup/requirements.txt | cut -d' ' -f1)
 if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup.sh: creating .venv (scripts/requirements.txt)"
+  echo "setup.sh: creating .venv (scripts/setup/requirements.txt)"
   python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements.txt
+  .venv/bin/pip install -q --disable-pip-version-check -r scripts/setup/requirements.txt
   echo "$want" > "$stamp"
 fi

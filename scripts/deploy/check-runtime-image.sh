@@ -2,7 +2,7 @@
 # Proves the Dockerfile's runtime stage is complete without a Docker engine: rebuilds that stage in a
 # minimal Debian bookworm root and serves a real prediction from it, as the image's non-root user.
 #
-#   scripts/check-runtime-image.sh          (root; needs debootstrap, unshare/nsenter, ip, curl, sox, espeak-ng)
+#   scripts/deploy/check-runtime-image.sh          (root; needs debootstrap, unshare/nsenter, ip, curl, sox, espeak-ng)
 #
 # Steps, each bounded in time:
 #   1. build the binary with the build stage's own `swift build` command (read from the Dockerfile;
@@ -20,7 +20,7 @@
 #   6. send STOPSIGNAL and require exit status 0 (PID 1 drains and exits).
 # Mounts live in the namespaces and vanish with them; the trap stops the server if the script fails.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 top=$PWD
 
 cache=${SER_ROOTFS_CACHE:-$top/.build-rootfs}
@@ -35,7 +35,7 @@ fail() { echo "check-runtime-image: FAIL: $*" >&2; [ -f "$work/server.log" ] && 
 
 [ "$(id -u)" -eq 0 ] || fail "needs root (debootstrap, chroot, namespaces)"
 for tool in debootstrap unshare nsenter ip curl sox espeak-ng python3; do
-  command -v "$tool" >/dev/null || fail "$tool is missing (scripts/setup.sh installs it)"
+  command -v "$tool" >/dev/null || fail "$tool is missing (scripts/setup/setup.sh installs it)"
 done
 
 server_pid=
@@ -46,7 +46,7 @@ cleanup() {
 trap cleanup EXIT
 
 dockerfile=${DOCKERFILE:-Dockerfile}  # another file only to test this check itself
-eval "$(python3 scripts/dockerfile-plan.py "$dockerfile")"
+eval "$(python3 scripts/deploy/dockerfile-plan.py "$dockerfile")"
 [ "$RUNTIME_BASE" = "debian:bookworm-slim" ] || fail "runtime base is $RUNTIME_BASE; this check builds debian bookworm"
 
 step "1. build: $BUILD_COMMAND --scratch-path .build-container"
@@ -102,7 +102,7 @@ models_dir=
 for pair in "${RUNTIME_ENV[@]}"; do [ "${pair%%=*}" = SER_MODELS ] && models_dir=${pair#*=}; done
 if ! find "$root$models_dir" -name model.safetensors | grep -q .; then
   echo "Models/ holds no model yet: adding a generated test model to $models_dir (as a mounted models volume would)"
-  python3 scripts/make-test-model.py "$root$models_dir" >/dev/null
+  python3 scripts/fixtures/make-test-model.py "$root$models_dir" >/dev/null
 fi
 chroot "$root" ldd /usr/local/bin/ser-server > "$work/ldd" 2>&1 || true
 if grep -q "not found" "$work/ldd"; then grep "not found" "$work/ldd"; fail "libraries missing in the runtime root"; fi

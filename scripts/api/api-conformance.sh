@@ -3,14 +3,14 @@
 # response against the spec (status codes, schemas, headers, content types), against a live
 # ser-server on a loopback port. Bounded: a fixed number of examples per operation and a seed.
 #
-#   scripts/api-conformance.sh MODELS_DIR [EXAMPLES]
+#   scripts/api/api-conformance.sh MODELS_DIR [EXAMPLES]
 #
 # One check is excluded, for a reason the spec cannot express: `positive_data_acceptance` expects
 # every schema-valid request to succeed, but the request body is "binary audio", and random bytes are
 # schema-valid yet are not audio (the server rightly answers 400 not_audio).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-models=${1:?usage: scripts/api-conformance.sh MODELS_DIR [EXAMPLES]}
+cd "$(dirname "$0")/../.."
+models=${1:?usage: scripts/api/api-conformance.sh MODELS_DIR [EXAMPLES]}
 examples=${2:-25}
 server=${SER_SERVER_BINARY:-.build/debug/ser-server}
 port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reads the Dockerfile and prints, as bash assignments, what scripts/check-runtime-image.sh needs to
+"""Reads the Dockerfile and prints, as bash assignments, what scripts/deploy/check-runtime-image.sh needs to
 rebuild its runtime stage without Docker, so the check and the image cannot drift:
 
     BUILD_COMMAND   the `swift build ...` command of the build stage's RUN
@@ -10,7 +10,7 @@ rebuild its runtime stage without Docker, so the check and the image cannot drif
     RUNTIME_USER, RUNTIME_ENV (KEY=VALUE...), RUNTIME_EXPOSE, RUNTIME_STOPSIGNAL,
     RUNTIME_HEALTHCHECK (exec-form argv), RUNTIME_HEALTHCHECK_OPTIONS, RUNTIME_ENTRYPOINT (argv)
 
-    scripts/dockerfile-plan.py [Dockerfile]      eval "$(scripts/dockerfile-plan.py)"
+    scripts/deploy/dockerfile-plan.py [Dockerfile]      eval "$(scripts/deploy/dockerfile-plan.py)"
 
 Only the instructions this project's Dockerfile uses are understood; anything else in the runtime
 stage is an error, so a new instruction cannot be silently skipped by the check.

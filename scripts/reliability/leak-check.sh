@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # LeakSanitizer run of the server: the AddressSanitizer build of ser-server (.build-asan, see
-# scripts/sanitizers.sh) under SECONDS (default 30) of the soak mix plus the fuzzer-found Ogg Vorbis
+# scripts/reliability/sanitizers.sh) under SECONDS (default 30) of the soak mix plus the fuzzer-found Ogg Vorbis
 # input, then SIGTERM; LeakSanitizer reports at exit. Suppressed third-party leaks are listed with
 # their counts (fuzz/lsan-suppressions.txt explains each).
-#   scripts/leak-check.sh [SECONDS]     env: LEAK_NO_BUILD=1
+#   scripts/reliability/leak-check.sh [SECONDS]     env: LEAK_NO_BUILD=1
 set -uo pipefail
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 DURATION=${1:-30}
 if [[ -z "${LEAK_NO_BUILD:-}" ]]; then
     nice -n 10 swift build --sanitize=address --scratch-path .build-asan --product ser-server 2>&1 | grep -E "error|Build complete" || true
@@ -23,7 +23,7 @@ LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan-suppressions.txt:print_suppressions=1"
     "$BIN" --host 127.0.0.1 --port "$PORT" --models "$WORK/models" --log-level warning --drain-timeout 60 > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 300); do curl -sf "http://127.0.0.1:$PORT/v2/health/ready" > /dev/null && break; sleep 0.1; done
-SOAK_DIR="$WORK" wrk -t1 -c4 -d"${DURATION}s" --timeout 60s -s scripts/soak.lua "http://127.0.0.1:$PORT" | grep SOAK
+SOAK_DIR="$WORK" wrk -t1 -c4 -d"${DURATION}s" --timeout 60s -s scripts/reliability/soak.lua "http://127.0.0.1:$PORT" | grep SOAK
 ogg=0
 for _ in $(seq 20); do
     curl -s -o /dev/null -H "Content-Type: audio/ogg" --data-binary @Tests/ServiceTests/BadInputs/ogg_vorbis_bad_setup_header.ogg \

