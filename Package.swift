@@ -93,7 +93,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Model", "Features", "NeuralNet", "AudioDecoding"]),
         // The hot-reloading registry of Models/<name>/<version>/: scan, load, swap, reload report.
         .target(name: "ModelRegistry", dependencies: ["Model", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"], resources: [.copy("Fixtures")]),
         .target(name: "Training", dependencies: ["Model", "Analysis", "NeuralNet", "Features", "AudioDecoding", "LinearAlgebra", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "Analysis", "ModelRegistry", "TestSupport"]),
     ]

@@ -2,10 +2,11 @@ import Foundation
 import LinearAlgebra
 import Testing
 @testable import NeuralNet
+import TestSupport
 
 @Suite struct NetworkTests {
     static func randomParameters(_ spec: NetworkSpec, seed: UInt64) throws -> [String: Tensor] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         var parameters: [String: Tensor] = [:]
         for (name, shape) in try spec.parameterShapes() {
             let count = shape.reduce(1, *)
@@ -16,7 +17,7 @@ import Testing
     }
 
     static func randomInput(channels: Int, height: Int, time: Int, seed: UInt64) -> Tensor {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         return Tensor(shape: [channels, height, time],
                       values: (0..<(channels * height * time)).map { _ in Float.random(in: -2...2, using: &generator) })
     }

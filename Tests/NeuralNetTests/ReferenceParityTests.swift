@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NeuralNet
+import TestSupport
 
 /// The serving kernels (folded BatchNorm, fused activation and pooling, tiled and row-indexed
 /// convolutions, stacked recurrent directions) against the one reference forward per layer, on every
@@ -38,7 +39,7 @@ import Testing
             Issue.record("the shipped model takes [C, T] input")
             return
         }
-        var random = SeededGenerator(seed: 7)
+        var random = SeededRandom(seed: 7)
         for time in [network.minimumTime, 41, 400] {
             let values = (0..<(channels * time)).map { _ in Float.random(in: -3...3, using: &random) }
             let error = try worstError(network, Tensor(shape: [channels, time], values: values))
@@ -71,7 +72,7 @@ import Testing
         (ConvolutionSpec(outChannels: 4, kernelSize: [3, 2], stride: [2, 1], padding: [1, 0]), PoolingKind.max, [1, 3]),
     ] as [(ConvolutionSpec, PoolingKind?, [Int])])
     func fusedConvolutionMatchesTheReference(_ spec: ConvolutionSpec, _ kind: PoolingKind?, _ window: [Int]) {
-        var random = SeededGenerator(seed: 3)
+        var random = SeededRandom(seed: 3)
         let oneDimensional = spec.kernelSize.count == 1
         let channels = 3, time = 53
         let shape: ActivationShape = oneDimensional ? .channels(channels: channels, time: time)

@@ -1,4 +1,5 @@
 @testable import NeuralNet
+import TestSupport
 
 /// Runs a network's layers one by one through their reference forwards (`Reference/`), in evaluation
 /// mode: what the serving kernels (folded BatchNorm, fused activation and pooling, the row-indexed
@@ -36,7 +37,7 @@ struct ReferenceRunner {
             var argmax: [Int32] = []
             return PoolingReference(kind: kind, spec: s).forward(x, argmax: &argmax)
         case .dropout(let p):
-            var random = SeededGenerator(seed: 1)
+            var random = SeededRandom(seed: 1)
             return DropoutReference(probability: p).forward(x, mode: .evaluation, random: &random).output
         case .dense(let s):
             return DenseReference(spec: s).forward(x, weight: values(index, "weight"), bias: optional(index, "bias"))

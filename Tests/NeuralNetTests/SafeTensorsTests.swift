@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import NeuralNet
+import TestSupport
 
 @Suite struct SafeTensorsTests {
     static let sample = SafeTensors(
@@ -162,7 +163,7 @@ import Testing
 
     /// Random bytes and random single-byte corruptions of a valid file either parse or throw; never crash.
     @Test func randomCorruptionNeverCrashes() {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SeededRandom(seed: 7)
         let valid = Self.sample.serialized()
         var parsed = 0
         for round in 0..<2000 {

@@ -13,7 +13,7 @@ public enum SharedData {
         return FileManager.default.fileExists(atPath: url.appendingPathComponent("manifest.csv").path) ? url : nil
     }
 
-    public static let skipMessage = "../shared/data (RAVDESS + EMO-DB) is absent; set SER_SHARED_DATA to run tests on real speech"
+    public static let skipMessage = "../shared/data (RAVDESS, EMO-DB, TESS, nEMO) is absent; set SER_SHARED_DATA to run tests on real speech"
 
     /// The repository root, found from this source file's path.
     public static var repositoryRoot: URL {
