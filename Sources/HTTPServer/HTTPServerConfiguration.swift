@@ -1,5 +1,6 @@
-/// How the HTTP server listens and what it tolerates. Every limit is a knob the service exposes as a
-/// flag and an environment variable.
+/// How the HTTP server listens and what it tolerates. Every field is set by its user: `ser-server`
+/// fills it from `ServerConfiguration`, whose settings (flag, variable, default) are the one place the
+/// defaults live.
 public struct HTTPServerConfiguration: Sendable, Equatable {
     /// Address to bind: "::" (default) listens on every IPv6 and IPv4 address (dual stack),
     /// "0.0.0.0" on every IPv4 address, or one literal address such as "127.0.0.1" or "::1".
@@ -38,18 +39,18 @@ public struct HTTPServerConfiguration: Sendable, Equatable {
     public var bodyWaitTimeoutSeconds: Double
 
     public init(
-        host: String = "::",
-        port: Int = 8080,
-        threadCount: Int = 2,
-        connectionTimeoutSeconds: Int = 30,
-        maxConnections: Int = 1000,
-        maxBodyBytes: Int = 64 << 20,
-        maxHeaderBytes: Int = 64 << 10,
-        listenBacklog: Int = 511,
-        maxConnectionsPerClient: Int = 0,
-        maxBufferedBodies: Int = 0,
-        bufferedBodyBytes: Int = 8 << 20,
-        bodyWaitTimeoutSeconds: Double = 30
+        host: String,
+        port: Int,
+        threadCount: Int,
+        connectionTimeoutSeconds: Int,
+        maxConnections: Int,
+        maxBodyBytes: Int,
+        maxHeaderBytes: Int,
+        listenBacklog: Int,
+        maxConnectionsPerClient: Int,
+        maxBufferedBodies: Int,
+        bufferedBodyBytes: Int,
+        bodyWaitTimeoutSeconds: Double
     ) {
         self.host = host
         self.port = port

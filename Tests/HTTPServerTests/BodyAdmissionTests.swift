@@ -14,9 +14,11 @@ struct BodyAdmissionTests {
 
     /// A server whose `/hold` requests block until `release` is signalled.
     func server(maxBufferedBodies: Int, byteBudget: Int = 0, waitSeconds: Double = 30, release: DispatchSemaphore) throws -> HTTPServer {
-        let configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, threadCount: 4,
-                                                    maxBufferedBodies: maxBufferedBodies, bufferedBodyBytes: byteBudget,
-                                                    bodyWaitTimeoutSeconds: waitSeconds)
+        var configuration = HTTPServerConfiguration.test()
+        configuration.threadCount = 4
+        configuration.maxBufferedBodies = maxBufferedBodies
+        configuration.bufferedBodyBytes = byteBudget
+        configuration.bodyWaitTimeoutSeconds = waitSeconds
         let server = HTTPServer(configuration: configuration, logger: Self.logger) { request in
             if request.path == "/hold" { _ = release.wait(timeout: .now() + 30) }
             return HTTPServerTests.echo(request)
@@ -161,7 +163,7 @@ struct BodyAdmissionTests {
     @Test func theBodyReleaseHookGetsEachBodysSizeAfterItsRequest() throws {
         let sizes = Mutex<[Int]>([])
         let handled = Mutex(0)
-        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), logger: Self.logger,
+        let server = HTTPServer(configuration: HTTPServerConfiguration.test(host: "127.0.0.1", port: 0), logger: Self.logger,
                                 bodyReleased: { bytes in
                                     // The request was handled before its body is reported released.
                                     #expect(handled.withLock { $0 } > sizes.withLock { $0.count })

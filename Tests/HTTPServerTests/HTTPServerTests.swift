@@ -26,7 +26,7 @@ struct HTTPServerTests {
         return .json(200, Array(data), headers: [("X-Test", "yes")])
     }
 
-    func withServer<T>(_ configuration: HTTPServerConfiguration = HTTPServerConfiguration(host: "127.0.0.1", port: 0),
+    func withServer<T>(_ configuration: HTTPServerConfiguration = HTTPServerConfiguration.test(host: "127.0.0.1", port: 0),
                        handler: @escaping HTTPServer.Handler = echo,
                        _ body: (HTTPServer, String) async throws -> T) async throws -> T {
         let server = HTTPServer(configuration: configuration, logger: Self.logger, handler: handler)
@@ -59,7 +59,7 @@ struct HTTPServerTests {
     }
 
     @Test func refusesABodyOverTheLimitWith413() async throws {
-        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+        var configuration = HTTPServerConfiguration.test(host: "127.0.0.1", port: 0)
         configuration.maxBodyBytes = 1000
         try await withServer(configuration) { _, base in
             let reply = try await HTTPClient.send("POST", "\(base)/upload", body: Data(count: 5000))
@@ -73,7 +73,7 @@ struct HTTPServerTests {
     }
 
     @Test func listensOnIPv6Loopback() async throws {
-        try await withServer(HTTPServerConfiguration(host: "::1", port: 0)) { _, base in
+        try await withServer(HTTPServerConfiguration.test(host: "::1", port: 0)) { _, base in
             let reply = try HTTPClient.curl("GET", "\(base)/v6")
             #expect(reply.status == 200)
             #expect(reply.body.contains("\"remote\":\"::1\""))
@@ -81,7 +81,7 @@ struct HTTPServerTests {
     }
 
     @Test func dualStackAnswersBothFamilies() async throws {
-        try await withServer(HTTPServerConfiguration(host: "::", port: 0)) { server, _ in
+        try await withServer(HTTPServerConfiguration.test(host: "::", port: 0)) { server, _ in
             let v4 = try await HTTPClient.send("GET", "http://127.0.0.1:\(server.port)/a")
             let v6 = try HTTPClient.curl("GET", "http://[::1]:\(server.port)/b")
             #expect(v4.status == 200 && v6.status == 200)
@@ -100,13 +100,13 @@ struct HTTPServerTests {
     }
 
     @Test func rejectsAnInvalidHost() {
-        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "not-an-ip", port: 0), logger: Self.logger, handler: Self.echo)
+        let server = HTTPServer(configuration: HTTPServerConfiguration.test(host: "not-an-ip", port: 0), logger: Self.logger, handler: Self.echo)
         #expect(throws: HTTPServerError.invalidHost("not-an-ip")) { try server.start() }
     }
 
     @Test func reportsAPortInUse() async throws {
         try await withServer { server, _ in
-            let second = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: server.port), logger: Self.logger, handler: Self.echo)
+            let second = HTTPServer(configuration: HTTPServerConfiguration.test(host: "127.0.0.1", port: server.port), logger: Self.logger, handler: Self.echo)
             #expect(throws: HTTPServerError.cannotListen(host: "127.0.0.1", port: server.port)) { try second.start() }
         }
     }
@@ -120,7 +120,7 @@ struct HTTPServerTests {
     @Test(.timeLimit(.minutes(1)))
     func shutdownWaitsForInFlightRequests() throws {
         let entered = DispatchSemaphore(value: 0), proceed = DispatchSemaphore(value: 0)
-        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), logger: Self.logger) { request in
+        let server = HTTPServer(configuration: HTTPServerConfiguration.test(host: "127.0.0.1", port: 0), logger: Self.logger) { request in
             entered.signal()
             _ = proceed.wait(timeout: .now() + 30)
             return HTTPServerTests.echo(request)
