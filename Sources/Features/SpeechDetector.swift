@@ -1,0 +1,72 @@
+/// A causal, streaming speech / non-speech decision per 10 ms frame for one channel of 16 kHz audio.
+///
+/// Push samples in blocks of any size; decisions come out in frame order, frame `t` (centred on input
+/// sample `160·t`, the front-end's framing) once `configuration.latencySamples` samples past its centre
+/// have been pushed: the 272-sample analysis lookahead of `SpeechFeatureExtractor` plus
+/// `configuration.lookaheadFrames` frames of smoothing (9 frames with the defaults: 1712 samples,
+/// 107 ms, in all). `finish()` decides the rest, so a signal of `n` samples gets `1 + n / 160` decisions, the
+/// same whatever the block sizes were; `detect(_:)` does it for a whole array.
+///
+/// Per frame: `SpeechFeatureExtractor` (noise floor, SNR, harmonicity, tonality, steadiness),
+/// `SpeechDetectorModel` (a small perceptron, log-odds of speech), then `SpeechDecisionSmoother`
+/// (minimum run, pre-roll, hangover). One instance per channel; not thread-safe; no allocation per
+/// frame (decisions are appended to the caller's array).
+public final class SpeechDetector {
+    public let configuration: SpeechDetectorConfiguration
+    public let model: SpeechDetectorModel
+    private let extractor = SpeechFeatureExtractor()
+    private let smoother: SpeechDecisionSmoother
+
+    public init(configuration: SpeechDetectorConfiguration = SpeechDetectorConfiguration(),
+                model: SpeechDetectorModel = .standard) {
+        self.configuration = configuration
+        self.model = model
+        smoother = SpeechDecisionSmoother(minimumRun: configuration.minimumRunFrames,
+                                          preroll: configuration.prerollFrames, hangover: configuration.hangoverFrames)
+    }
+
+    /// Samples pushed so far.
+    public var sampleCount: Int { extractor.sampleCount }
+
+    /// Adds samples; appends the decisions of the frames that became final.
+    public func push(_ samples: UnsafeBufferPointer<Float>, into decisions: inout [Bool]) {
+        let threshold = configuration.threshold
+        extractor.push(samples) { _, features in
+            smoother.push(model.logit(features) > threshold) { decisions.append($0) }
+        }
+    }
+
+    /// Adds samples; returns the decisions of the frames that became final.
+    public func push(_ samples: [Float]) -> [Bool] {
+        var decisions: [Bool] = []
+        samples.withUnsafeBufferPointer { push($0, into: &decisions) }
+        return decisions
+    }
+
+    /// Ends the stream: appends the decisions of every remaining frame (`1 + n / 160` in all).
+    public func finish(into decisions: inout [Bool]) {
+        let threshold = configuration.threshold
+        extractor.finish { _, features in
+            smoother.push(model.logit(features) > threshold) { decisions.append($0) }
+        }
+        smoother.finish { decisions.append($0) }
+    }
+
+    /// Ends the stream and returns the remaining decisions.
+    public func finish() -> [Bool] {
+        var decisions: [Bool] = []
+        finish(into: &decisions)
+        return decisions
+    }
+
+    /// Decisions for a whole signal: `1 + samples.count / 160` frames.
+    public static func detect(_ samples: [Float], configuration: SpeechDetectorConfiguration = SpeechDetectorConfiguration(),
+                              model: SpeechDetectorModel = .standard) -> [Bool] {
+        let detector = SpeechDetector(configuration: configuration, model: model)
+        var decisions: [Bool] = []
+        decisions.reserveCapacity(SpeechFeatureExtractor.frameCount(sampleCount: samples.count))
+        samples.withUnsafeBufferPointer { detector.push($0, into: &decisions) }
+        detector.finish(into: &decisions)
+        return decisions
+    }
+}
