@@ -5,83 +5,129 @@ import Darwin
 #endif
 
 /// Streaming 4:1 decimation with an anti-aliasing FIR low-pass, 16 kHz → 4 kHz for the speech
-/// detector (which looks at 0-2 kHz only: voicing, formant 1-2 energy and the call-progress tones all
-/// live there).
+/// detector (which looks at 0-1.8 kHz only: voicing, the first formants' energy and the call-progress
+/// tones all live there).
 ///
 /// Output `y[m] = Σ_{k<41} h[k]·x[4m − k]` with `x[i] = 0` for `i < 0`: a Hann-windowed sinc of 41
 /// taps cut at 1.7 kHz (16 kHz input), unit gain at DC. Linear phase, so `y[m]` describes the input
-/// around sample `4m − delay` (`delay` = 20 input samples, 1.25 ms). Any block sizes give the same
-/// output sample for sample (each output is one fixed dot product over the same inputs). Holds the last
-/// 40 input samples; no allocation after `init`. Not thread-safe.
+/// around sample `4m − delay` (`delay` = 20 input samples, 1.25 ms).
+///
+/// Polyphase: the input is split into its four phases `P_p[j] = x[4j + p]`, so that with `k = 4q + r`,
+/// `y[m] = Σ_q h[4q]·P_0[m − q] + Σ_{r=1…3} Σ_q h[4q + r]·P_{4−r}[m − q − 1]`, and eight consecutive
+/// outputs are 41 eight-lane multiply-adds over contiguous loads. Any block sizes give the same output
+/// sample for sample (each output is the same eight-lane sum over the same inputs). No allocation after `init`;
+/// not thread-safe.
 final class DecimatingLowpass {
     static let factor = 4
     static let tapCount = 41
     /// Group delay, input samples: `(tapCount − 1) / 2`.
     static let delay = 20
-    /// Largest block processed in one pass (longer pushes are cut into such blocks).
+    /// Largest block `process` takes.
     static let chunkLength = 1024
+    /// Past entries of each phase an output reaches back to (`q + 1 ≤ 11`).
+    private static let history = 11
+    private static let phaseCapacity = history + chunkLength / factor + 16
 
-    /// Taps in reverse order, so `y` is a forward dot product over the history (`tapCount`).
-    private let reversedTaps: UnsafeMutablePointer<Float>
-    /// `tapCount − 1` samples of history then up to `chunkLength` new samples.
-    private let work: UnsafeMutablePointer<Float>
-    /// Input samples received so far (absolute index of the next sample).
+    /// `h[k]`.
+    private let taps: UnsafeMutablePointer<Float>
+    /// Four phases of `phaseCapacity` entries; entry `e` of each holds `j = e + firstEntry`.
+    private let phases: UnsafeMutablePointer<Float>
+    private var firstEntry = -history
+    /// Input samples received so far (absolute index of the next sample), outputs produced so far.
     private(set) var received = 0
+    private var produced = 0
 
     init(cutoffHertz: Double = 1700, sampleRate: Double = 16_000) {
         let n = Self.tapCount, centre = Double(n - 1) / 2
         let fc = cutoffHertz / sampleRate
-        var taps = (0..<n).map { i -> Double in
+        var h = (0..<n).map { i -> Double in
             let x = Double(i) - centre
             let sinc = x == 0 ? 2 * fc : sin(2 * Double.pi * fc * x) / (Double.pi * x)
             let hann = 0.5 - 0.5 * cos(2 * Double.pi * Double(i + 1) / Double(n + 1))
             return sinc * hann
         }
-        let sum = taps.reduce(0, +)
-        taps = taps.map { $0 / sum }
-        reversedTaps = .allocate(capacity: n)
-        reversedTaps.initialize(from: taps.reversed().map(Float.init), count: n)
-        work = .allocate(capacity: n - 1 + Self.chunkLength)
-        work.initialize(repeating: 0, count: n - 1 + Self.chunkLength)
+        let sum = h.reduce(0, +)
+        h = h.map { $0 / sum }
+        taps = .allocate(capacity: n)
+        taps.initialize(from: h.map(Float.init), count: n)
+        phases = .allocate(capacity: Self.factor * Self.phaseCapacity)
+        phases.initialize(repeating: 0, count: Self.factor * Self.phaseCapacity)
     }
 
     deinit {
-        reversedTaps.deallocate()
-        work.deallocate()
+        taps.deallocate()
+        phases.deallocate()
     }
 
-    /// Number of outputs produced for `count` input samples: the `m` with `4m < count`.
-    static func outputCount(inputCount count: Int) -> Int { (count + factor - 1) / factor }
-
     /// Filters `block` (at most `chunkLength` samples) and writes the new output samples to `output`
-    /// (room for `chunkLength / 4 + 1`); returns how many were written.
+    /// (room for `chunkLength / 4 + 1`); returns how many were written: every `m` with `4m < received`.
     func process(_ block: UnsafeBufferPointer<Float>, into output: UnsafeMutablePointer<Float>) -> Int {
         precondition(block.count <= Self.chunkLength, "DecimatingLowpass: block longer than chunkLength")
-        let history = Self.tapCount - 1, firstIndex = received, base = work
-        if let source = block.baseAddress { (base + history).update(from: source, count: block.count) }
-        // Absolute input index i sits at work[i − firstIndex + history]; outputs at i ≡ 0 (mod 4).
-        var written = 0
-        var i = (firstIndex + Self.factor - 1) / Self.factor * Self.factor
-        while i < firstIndex + block.count {
-            output[written] = Self.dot(reversedTaps, base + (i - firstIndex))
-            written += 1
-            i += Self.factor
+        if let source = block.baseAddress {
+            // One strided copy per phase: input index i = received + offset goes to phase i & 3, entry i >> 2.
+            for phase in 0..<Self.factor {
+                let firstOffset = (phase - received % Self.factor + Self.factor) % Self.factor
+                guard firstOffset < block.count else { continue }
+                let row = phases + phase * Self.phaseCapacity + ((received + firstOffset) >> 2) - firstEntry
+                var j = 0, offset = firstOffset
+                while offset < block.count {
+                    row[j] = source[offset]
+                    j += 1
+                    offset += Self.factor
+                }
+            }
         }
-        // Keep the last `history` samples (of history + block) for the next block; the regions may overlap.
-        _ = memmove(base, base + block.count, history * MemoryLayout<Float>.stride)
         received += block.count
+        let end = (received + Self.factor - 1) / Self.factor  // outputs m < end are computable
+        var written = 0
+        while produced + 8 <= end {
+            let y = eight(at: produced)
+            for l in 0..<8 { output[written + l] = y[l] }
+            written += 8
+            produced += 8
+        }
+        if produced < end {
+            // The last few: a batch whose later lanes read entries not received yet, discarded (lanes are
+            // independent, so each output is bit-identical whichever batch computes it).
+            let y = eight(at: produced)
+            for l in 0..<(end - produced) { output[written + l] = y[l] }
+            written += end - produced
+            produced = end
+        }
+        compact()
         return written
     }
 
-    /// `Σ_{k<41} a[k]·b[k]`: five 8-lane products and one scalar.
+    /// Outputs `m..<m+8`.
     @inline(__always)
-    private static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var lanes = SIMD8<Float>()
-        for block in 0..<5 {
-            lanes += ra.loadUnaligned(fromByteOffset: 32 * block, as: SIMD8<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: 32 * block, as: SIMD8<Float>.self)
+    private func eight(at m: Int) -> SIMD8<Float> {
+        let capacity = Self.phaseCapacity, h = taps
+        let base = UnsafeRawPointer(phases)
+        func load(_ phase: Int, _ j: Int) -> SIMD8<Float> {
+            base.loadUnaligned(fromByteOffset: 4 * (phase * capacity + j - firstEntry), as: SIMD8<Float>.self)
         }
-        return lanes.sum() + a[40] * b[40]
+        // Four independent partial sums (one per tap residue), so the additions do not wait on each other.
+        var y0 = h[0] * load(0, m), y1 = h[1] * load(3, m - 1), y2 = h[2] * load(2, m - 1), y3 = h[3] * load(1, m - 1)
+        for q in 1...9 {
+            y0 += h[4 * q] * load(0, m - q)
+            y1 += h[4 * q + 1] * load(3, m - q - 1)
+            y2 += h[4 * q + 2] * load(2, m - q - 1)
+            y3 += h[4 * q + 3] * load(1, m - q - 1)
+        }
+        y0 += h[40] * load(0, m - 10)
+        return (y0 + y1) + (y2 + y3)
+    }
+
+    /// Moves the entries still needed (`j ≥ produced − history`) to the front of each phase.
+    private func compact() {
+        let keepFrom = produced - Self.history
+        let shift = keepFrom - firstEntry
+        guard shift > 0 else { return }
+        let count = (received + Self.factor - 1) / Self.factor - keepFrom + 1
+        for phase in 0..<Self.factor {
+            let row = phases + phase * Self.phaseCapacity
+            _ = memmove(row, row + shift, max(0, count) * MemoryLayout<Float>.stride)
+        }
+        firstEntry = keepFrom
     }
 }

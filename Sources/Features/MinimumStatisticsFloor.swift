@@ -55,7 +55,9 @@ final class MinimumStatisticsFloor {
     }
 
     /// Takes the power of the next frame (`binCount` bins) and writes the floor estimate (same units).
-    func update(power: UnsafePointer<Float>, floor: UnsafeMutablePointer<Float>) {
+    /// With `trackMinimum` false the frame is smoothed but cannot lower the minimum (the first frames
+    /// of a signal, whose windows are partly the zero padding before it).
+    func update(power: UnsafePointer<Float>, floor: UnsafeMutablePointer<Float>, trackMinimum: Bool = true) {
         let a = started ? smoothing : 0
         started = true
         let bias = self.bias, absoluteFloor = self.absoluteFloor
@@ -63,9 +65,9 @@ final class MinimumStatisticsFloor {
         for k in 0..<binCount {
             let value = a * s[k] + (1 - a) * power[k]
             s[k] = value
-            let minimum = min(current[k], value)
+            let minimum = trackMinimum ? min(current[k], value) : current[k]
             current[k] = minimum
-            floor[k] = max(absoluteFloor, bias * min(minimum, past[k]))
+            floor[k] = max(absoluteFloor, bias * min(minimum, past[k], value))
         }
         framesInSubwindow += 1
         if framesInSubwindow == subwindowFrames { closeSubwindow() }

@@ -1,29 +1,37 @@
-/// Turns raw per-frame speech decisions into segments with a fixed lookahead: a run of raw speech
-/// frames counts only once it lasts `minimumRun` frames (isolated blips are dropped); it is then
-/// extended `preroll` frames back (onsets are quiet) and `hangover` frames forward (word ends, short
-/// pauses and stop closures stay inside the segment).
+/// Turns raw per-frame speech decisions into segments with a fixed lookahead:
+/// - a run of raw speech frames counts only once it lasts `minimumRun` frames (isolated blips are
+///   dropped);
+/// - an accepted run is extended `preroll` frames back (quiet onsets) and `hangover` frames forward
+///   (word ends);
+/// - a gap of at most `gapFill` frames between two accepted runs (plus hangover) is filled: pauses
+///   inside a phrase and stop closures stay speech, as in the reference labels (gaps under 200 ms).
 ///
 /// Frame `t` is final, and emitted, once frame `t + lookahead` has been pushed, with
-/// `lookahead = minimumRun − 1 + preroll`: the largest distance a later frame can reach back. State is
-/// a ring of `lookahead + 1` flags; no allocation after `init`. Not thread-safe.
+/// `lookahead = minimumRun − 1 + max(preroll, gapFill)`: the farthest a newly accepted run reaches
+/// back. State is a ring of `lookahead + 1` flags; no allocation after `init`. Not thread-safe.
 final class SpeechDecisionSmoother {
     let minimumRun: Int
     let preroll: Int
     let hangover: Int
-    var lookahead: Int { minimumRun - 1 + preroll }
+    let gapFill: Int
+    let lookahead: Int
 
     private let marks: UnsafeMutablePointer<Bool>
     private let size: Int
     private var run = 0
     private var hangoverLeft = 0
+    /// Last frame marked speech (−1: none yet).
+    private var lastMarked = -1_000_000
     private var received = 0
 
-    init(minimumRun: Int, preroll: Int, hangover: Int) {
-        precondition(minimumRun >= 1 && preroll >= 0 && hangover >= 0, "SpeechDecisionSmoother: invalid lengths")
+    init(minimumRun: Int, preroll: Int, hangover: Int, gapFill: Int) {
+        precondition(minimumRun >= 1 && preroll >= 0 && hangover >= 0 && gapFill >= 0, "SpeechDecisionSmoother: invalid lengths")
         self.minimumRun = minimumRun
         self.preroll = preroll
         self.hangover = hangover
-        size = minimumRun + preroll
+        self.gapFill = gapFill
+        lookahead = minimumRun - 1 + max(preroll, gapFill)
+        size = lookahead + 1
         marks = .allocate(capacity: size)
         marks.initialize(repeating: false, count: size)
     }
@@ -37,15 +45,21 @@ final class SpeechDecisionSmoother {
         marks[t % size] = false
         run = raw ? run + 1 : 0
         if run == minimumRun {
-            for u in max(0, t - lookahead)...t { marks[u % size] = true }
+            let start = t - minimumRun + 1
+            // Fill back to the previous segment when the gap is short, else pre-roll.
+            let from = start - lastMarked - 1 <= gapFill ? lastMarked + 1 : start - preroll
+            for u in max(0, from, t - lookahead)...t { marks[u % size] = true }
             hangoverLeft = hangover
         } else if run > minimumRun {
-            marks[t % size] = true
             hangoverLeft = hangover
         } else if hangoverLeft > 0 {
-            marks[t % size] = true
             hangoverLeft -= 1
+        } else {
+            if t >= lookahead { emit(marks[(t - lookahead) % size]) }
+            return
         }
+        marks[t % size] = true
+        lastMarked = t
         if t >= lookahead { emit(marks[(t - lookahead) % size]) }
     }
 

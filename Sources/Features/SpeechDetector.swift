@@ -3,13 +3,14 @@
 /// Push samples in blocks of any size; decisions come out in frame order, frame `t` (centred on input
 /// sample `160·t`, the front-end's framing) once `configuration.latencySamples` samples past its centre
 /// have been pushed: the 272-sample analysis lookahead of `SpeechFeatureExtractor` plus
-/// `configuration.lookaheadFrames` frames of smoothing (9 frames with the defaults: 1712 samples,
-/// 107 ms, in all). `finish()` decides the rest, so a signal of `n` samples gets `1 + n / 160` decisions, the
+/// `configuration.lookaheadFrames` frames of smoothing (22 frames with the defaults: 3792 samples,
+/// 237 ms, in all). `finish()` decides the rest, so a signal of `n` samples gets `1 + n / 160` decisions, the
 /// same whatever the block sizes were; `detect(_:)` does it for a whole array.
 ///
 /// Per frame: `SpeechFeatureExtractor` (noise floor, SNR, harmonicity, tonality, steadiness),
-/// `SpeechDetectorModel` (a small perceptron, log-odds of speech), then `SpeechDecisionSmoother`
-/// (minimum run, pre-roll, hangover). One instance per channel; not thread-safe; no allocation per
+/// `SpeechDetectorModel` (a small perceptron, log-odds of speech) behind an SNR gate and a tone veto,
+/// then `SpeechDecisionSmoother`
+/// (minimum run, pre-roll, hangover, gap filling). One instance per channel; not thread-safe; no allocation per
 /// frame (decisions are appended to the caller's array).
 public final class SpeechDetector {
     public let configuration: SpeechDetectorConfiguration
@@ -22,7 +23,8 @@ public final class SpeechDetector {
         self.configuration = configuration
         self.model = model
         smoother = SpeechDecisionSmoother(minimumRun: configuration.minimumRunFrames,
-                                          preroll: configuration.prerollFrames, hangover: configuration.hangoverFrames)
+                                          preroll: configuration.prerollFrames, hangover: configuration.hangoverFrames,
+                                          gapFill: configuration.gapFillFrames)
     }
 
     /// Samples pushed so far.
@@ -30,10 +32,17 @@ public final class SpeechDetector {
 
     /// Adds samples; appends the decisions of the frames that became final.
     public func push(_ samples: UnsafeBufferPointer<Float>, into decisions: inout [Bool]) {
-        let threshold = configuration.threshold
-        extractor.push(samples) { _, features in
-            smoother.push(model.logit(features) > threshold) { decisions.append($0) }
-        }
+        extractor.push(samples) { _, features in smoother.push(isRawSpeech(features)) { decisions.append($0) } }
+    }
+
+    /// The frame's raw decision: above the SNR gate, not a tone, and above the model's threshold.
+    @inline(__always)
+    private func isRawSpeech(_ features: UnsafeBufferPointer<Float>) -> Bool {
+        typealias F = SpeechFeatureExtractor.Feature
+        let tone = features[F.tonality.rawValue] >= configuration.toneTonality
+            && features[F.steadiness.rawValue] >= configuration.toneSteadiness
+        return !tone && features[F.totalSNR.rawValue] * 10 > configuration.minimumSNRDecibels
+            && model.logit(features) > configuration.threshold
     }
 
     /// Adds samples; returns the decisions of the frames that became final.
@@ -45,10 +54,7 @@ public final class SpeechDetector {
 
     /// Ends the stream: appends the decisions of every remaining frame (`1 + n / 160` in all).
     public func finish(into decisions: inout [Bool]) {
-        let threshold = configuration.threshold
-        extractor.finish { _, features in
-            smoother.push(model.logit(features) > threshold) { decisions.append($0) }
-        }
+        extractor.finish { _, features in smoother.push(isRawSpeech(features)) { decisions.append($0) } }
         smoother.finish { decisions.append($0) }
     }
 

@@ -1,10 +1,11 @@
 /// The speech detector's classifier: a multilayer perceptron on the standardised feature vector of
-/// `SpeechFeatureExtractor` (14 inputs, 8 ReLU hidden units, one output: the log-odds of speech).
+/// `SpeechFeatureExtractor` (`featureCount` inputs, 8 ReLU hidden units, one output: the log-odds of
+/// speech).
 ///
 /// Trained offline by `benchmarks/vad` (`VADBenchmark train`) on the tuning half of the mixtures
 /// (speech of the tuning speakers in white, pink, babble and hum noise, and the non-speech tracks);
 /// the weights are pasted into `SpeechDetectorWeights.swift` from its output.
-/// Cost: 14 eight-lane multiply-adds and 8 more per frame.
+/// Cost: one eight-lane multiply-add per input and one more for the output, per frame.
 public struct SpeechDetectorModel: Sendable, Equatable {
     public static let hiddenCount = 8
     /// Input standardisation: `z = (x − mean) / scale`, one per feature.

@@ -5,6 +5,8 @@ struct Track {
     let name: String
     let samples: [Float]
     let reference: [Bool]
+    /// Frames of each placed utterance (start, end exclusive) and its corpus.
+    var spans: [(start: Int, end: Int, corpus: String)] = []
 }
 
 enum Mixtures {
@@ -19,18 +21,20 @@ enum Mixtures {
         var speech = [Float](repeating: 0, count: n)
         var reference = [Bool](repeating: false, count: 1 + n / 160)
         var frame = Int(random.uniform(0.3, 2) * 100)
+        var spans: [(start: Int, end: Int, corpus: String)] = []
         while true {
             let u = pool[Int(random.next() % UInt64(pool.count))]
             guard frame * 160 + u.samples.count < n else { break }
             let gain = Float((pow(10, random.uniform(-32, -18) / 10) / meanPower(u.samples, mask: u.speech)).squareRoot())
             for i in u.samples.indices { speech[frame * 160 + i] += u.samples[i] * gain }
             for (t, on) in u.speech.enumerated() where on && frame + t < reference.count { reference[frame + t] = true }
+            spans.append((frame, frame + u.samples.count / 160 + 1, u.corpus))
             frame += u.samples.count / 160 + Int(random.uniform(0.4, 3) * 100)
         }
         let noisePower = meanPower(speech, mask: reference) / pow(10, snr / 10)
         let noise = Noises.normalised(Noises.make(kind, count: n, random: &random, babbleSources: babble), power: noisePower)
         let mixture = zip(speech, noise).map { $0 + $1 }
-        return Track(name: "\(kind.rawValue) \(Int(snr)) dB", samples: mixture, reference: reference)
+        return Track(name: "\(kind.rawValue) \(Int(snr)) dB", samples: mixture, reference: reference, spans: spans)
     }
 
     /// One utterance with 0.3-1 s of noise before and after, as a request to the service.

@@ -23,7 +23,8 @@ enum NonSpeech {
         let level = pow(10, random.uniform(-35, -10) / 10)
         let onPower = meanPower(x.filter { $0 != 0 })
         let gain = Float((level / max(1e-30, onPower)).squareRoot())
-        let floor = pow(10, -75.0 / 20)
+        // Half the tone tracks have digital silence between the tones (VoIP), the rest a −75 dBFS floor.
+        let floor = kind != .music && random.uniform(0, 1) < 0.5 ? 0 : pow(10, -75.0 / 20)
         for i in x.indices { x[i] = x[i] * gain + Float(floor * random.gaussian()) }
         return x
     }

@@ -1,7 +1,8 @@
 import Features
 import Foundation
 
-/// Builds the tuning split's tracks (every noise at 30, 20, 10, 5 and 0 dB, and the non-speech tracks),
+/// Builds the tuning split's tracks (every noise at 30, 20, 10, 5 and 0 dB, the last weighted 0.3, and the
+/// non-speech tracks, weighted 2),
 /// extracts features and fits the perceptron; writes `SpeechDetectorWeights.swift`.
 enum Training {
     static func run(corpus: Corpus, output: String, epochs: Int) {
@@ -11,8 +12,9 @@ enum Training {
         for (k, kind) in NoiseKind.allCases.enumerated() {
             for (s, snr) in ([30] + Conditions.snrs).enumerated() {
                 for r in 0..<3 {
+                    // 0 dB counts less: the targets stop at 5 dB, and below it babble is the louder talker.
                     set.add(Mixtures.speechTrack(noise: kind, snr: snr, pool: targets, babble: babble, seconds: 40,
-                                                 seed: base + UInt64(1000 * k + 100 * s + r)), weight: 1)
+                                                 seed: base + UInt64(1000 * k + 100 * s + r)), weight: snr < 5 ? 0.3 : 1)
                 }
             }
         }

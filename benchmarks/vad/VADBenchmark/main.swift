@@ -3,7 +3,7 @@
 // perceptron; measures its CPU cost.
 //
 // Usage (see run.sh):
-//   VADBenchmark eval  [split=test|tune] [threshold=0] [hangover=25] [minrun=5] [preroll=5] [old=1] [tracks=3]
+//   VADBenchmark eval  [split=test|tune] [threshold=0] [hangover=5] [minrun=3] [preroll=2] [gap=20] [old=1] [tracks=3]
 //   VADBenchmark train OUTPUT.swift      (tuning speakers and seeds only)
 //   VADBenchmark cost
 // Data: $SER_SHARED_DATA, else ../shared/data beside the repository.
@@ -29,6 +29,9 @@ if let v = options["threshold"].flatMap(Float.init) { configuration.threshold = 
 if let v = options["hangover"].flatMap(Int.init) { configuration.hangoverFrames = v }
 if let v = options["minrun"].flatMap(Int.init) { configuration.minimumRunFrames = v }
 if let v = options["preroll"].flatMap(Int.init) { configuration.prerollFrames = v }
+if let v = options["gap"].flatMap(Int.init) { configuration.gapFillFrames = v }
+if let v = options["gate"].flatMap(Float.init) { configuration.minimumSNRDecibels = v }
+if let v = options["tone"].flatMap(Float.init) { configuration.toneTonality = v }
 
 switch arguments.first {
 case "eval":
@@ -40,6 +43,12 @@ case "train":
     guard let corpus = Corpus(directory: dataDirectory) else { log("no corpus at \(dataDirectory.path)"); exit(2) }
     guard arguments.count >= 2 else { log("usage: VADBenchmark train OUTPUT.swift"); exit(2) }
     Training.run(corpus: corpus, output: arguments[1], epochs: Int(options["epochs"] ?? "12") ?? 12)
+case "diagnose":
+    guard let corpus = Corpus(directory: dataDirectory) else { log("no corpus at \(dataDirectory.path)"); exit(2) }
+    Diagnosis.run(corpus: corpus, noise: NoiseKind(rawValue: options["noise"] ?? "white") ?? .white,
+                  snr: Double(options["snr"] ?? "20") ?? 20, configuration: configuration)
+case "trace":
+    Trace.run(seed: UInt64(options["seed"] ?? "11") ?? 11, pink: options["pink"] == "1", tone: options["tone"] == "1", configuration: configuration)
 case "cost":
     Cost.run(configuration: configuration)
 default:
