@@ -1,6 +1,7 @@
 /// Turns raw per-frame speech decisions into segments with a fixed lookahead:
 /// - a run of raw speech frames counts only once it lasts `minimumRun` frames (isolated blips are
-///   dropped);
+///   dropped) and either contains a seed, a frame the caller marks strong (loud relative to the main
+///   talker: background babble forms runs too, but weak ones), or continues a segment (see `gapFill`);
 /// - an accepted run is extended `preroll` frames back (quiet onsets) and `hangover` frames forward
 ///   (word ends);
 /// - a gap of at most `gapFill` frames between two accepted runs (plus hangover) is filled: pauses
@@ -19,6 +20,8 @@ final class SpeechDecisionSmoother {
     private let marks: UnsafeMutablePointer<Bool>
     private let size: Int
     private var run = 0
+    private var runHasSeed = false
+    private var accepted = false
     private var hangoverLeft = 0
     /// Last frame marked speech (−1: none yet).
     private var lastMarked = -1_000_000
@@ -38,19 +41,23 @@ final class SpeechDecisionSmoother {
 
     deinit { marks.deallocate() }
 
-    /// Takes frame `received`'s raw decision; emits the final decision of frame `received − lookahead`.
-    func push(_ raw: Bool, _ emit: (Bool) -> Void) {
+    /// Takes frame `received`'s raw decision (and whether it is a seed); emits the final decision of
+    /// frame `received − lookahead`.
+    func push(_ raw: Bool, seed: Bool, _ emit: (Bool) -> Void) {
         let t = received
         received += 1
         marks[t % size] = false
         run = raw ? run + 1 : 0
-        if run == minimumRun {
-            let start = t - minimumRun + 1
+        runHasSeed = raw && (runHasSeed || seed)
+        if run == 0 { accepted = false }
+        let start = t - run + 1, continues = start - lastMarked - 1 <= gapFill
+        if !accepted && run >= minimumRun && (runHasSeed || continues) {
+            accepted = true
             // Fill back to the previous segment when the gap is short, else pre-roll.
-            let from = start - lastMarked - 1 <= gapFill ? lastMarked + 1 : start - preroll
+            let from = continues ? lastMarked + 1 : start - preroll
             for u in max(0, from, t - lookahead)...t { marks[u % size] = true }
             hangoverLeft = hangover
-        } else if run > minimumRun {
+        } else if accepted {
             hangoverLeft = hangover
         } else if hangoverLeft > 0 {
             hangoverLeft -= 1

@@ -10,7 +10,7 @@
 /// Per frame: `SpeechFeatureExtractor` (noise floor, SNR, harmonicity, tonality, steadiness),
 /// `SpeechDetectorModel` (a small perceptron, log-odds of speech) behind an SNR gate and a tone veto,
 /// then `SpeechDecisionSmoother`
-/// (minimum run, pre-roll, hangover, gap filling). One instance per channel; not thread-safe; no allocation per
+/// (minimum run with a loud seed, pre-roll, hangover, gap filling). One instance per channel; not thread-safe; no allocation per
 /// frame (decisions are appended to the caller's array).
 public final class SpeechDetector {
     public let configuration: SpeechDetectorConfiguration
@@ -32,7 +32,17 @@ public final class SpeechDetector {
 
     /// Adds samples; appends the decisions of the frames that became final.
     public func push(_ samples: UnsafeBufferPointer<Float>, into decisions: inout [Bool]) {
-        extractor.push(samples) { _, features in smoother.push(isRawSpeech(features)) { decisions.append($0) } }
+        extractor.push(samples) { _, features in
+            smoother.push(isRawSpeech(features), seed: isSeed(features)) { decisions.append($0) }
+        }
+    }
+
+    /// Whether the frame may seed a segment: loud relative to the recent peak and to the floor.
+    @inline(__always)
+    private func isSeed(_ features: UnsafeBufferPointer<Float>) -> Bool {
+        typealias F = SpeechFeatureExtractor.Feature
+        return features[F.relativeLevel.rawValue] * 10 > -configuration.seedBelowPeakDecibels
+            && features[F.totalSNR.rawValue] * 10 > configuration.seedSNRDecibels
     }
 
     /// The frame's raw decision: above the SNR gate, not a tone, and above the model's threshold.
@@ -54,7 +64,9 @@ public final class SpeechDetector {
 
     /// Ends the stream: appends the decisions of every remaining frame (`1 + n / 160` in all).
     public func finish(into decisions: inout [Bool]) {
-        extractor.finish { _, features in smoother.push(isRawSpeech(features)) { decisions.append($0) } }
+        extractor.finish { _, features in
+            smoother.push(isRawSpeech(features), seed: isSeed(features)) { decisions.append($0) }
+        }
         smoother.finish { decisions.append($0) }
     }
 

@@ -11,6 +11,11 @@ public struct SpeechDetectorConfiguration: Sendable, Equatable {
     /// hum that the floor is still catching up with. Speech harmonics move and spread.
     public var toneTonality: Float = 0.99
     public var toneSteadiness: Float = 0.8
+    /// A run of raw speech is accepted only if one of its frames (a seed) is within this many dB of the
+    /// recent level peak (`SpeechFeatureExtractor.Feature.relativeLevel`, the peak falling 1.5 dB/s)
+    /// and this far above the floor: the main talker, not the babble 15-20 dB under it.
+    public var seedBelowPeakDecibels: Float = 12
+    public var seedSNRDecibels: Float = 6
     /// Raw speech runs shorter than this are dropped, frames.
     public var minimumRunFrames = 3
     /// Frames before an accepted run that are speech too (quiet onsets), frames.

@@ -32,6 +32,8 @@ if let v = options["preroll"].flatMap(Int.init) { configuration.prerollFrames = 
 if let v = options["gap"].flatMap(Int.init) { configuration.gapFillFrames = v }
 if let v = options["gate"].flatMap(Float.init) { configuration.minimumSNRDecibels = v }
 if let v = options["tone"].flatMap(Float.init) { configuration.toneTonality = v }
+if let v = options["seedpeak"].flatMap(Float.init) { configuration.seedBelowPeakDecibels = v }
+if let v = options["seedsnr"].flatMap(Float.init) { configuration.seedSNRDecibels = v }
 
 switch arguments.first {
 case "eval":
