@@ -113,6 +113,11 @@ if Context.environment["SER_BENCHMARKS"] != nil {
     package.targets.append(.executableTarget(
         name: "ModelIO", dependencies: ["Model", "Analysis", "AudioDecoding", "NeuralNet", "LinearAlgebra"], path: "benchmarks/nn/ModelIO"))
     package.products.append(.executable(name: "ModelIO", targets: ["ModelIO"]))
+    // Speech detector: frame F1 on seeded corpus-in-noise mixtures, false alarms on call tones and
+    // hold music, CPU per audio second, against the old voice-activity rule (benchmarks/vad/run.sh).
+    package.targets.append(.executableTarget(
+        name: "VADBenchmark", dependencies: ["Features", "AudioDecoding"], path: "benchmarks/vad/VADBenchmark"))
+    package.products.append(.executable(name: "VADBenchmark", targets: ["VADBenchmark"]))
 }
 
 // libFuzzer targets are built only on request (`SER_FUZZ=1`, see scripts/reliability/fuzz.sh), with

@@ -1,0 +1,106 @@
+import Features
+import Foundation
+
+/// Frames for training the detector's perceptron: features, label (1 = speech) and weight.
+struct TrainingSet {
+    var features: [Float] = []
+    var labels: [Float] = []
+    var weights: [Float] = []
+    var count: Int { labels.count }
+
+    mutating func add(_ track: Track, weight: Float) {
+        let extractor = SpeechFeatureExtractor()
+        var rows: [[Float]] = []
+        track.samples.withUnsafeBufferPointer { extractor.push($0) { _, f in rows.append(Array(f)) } }
+        extractor.finish { _, f in rows.append(Array(f)) }
+        precondition(rows.count == track.reference.count)
+        for (row, speech) in zip(rows, track.reference) {
+            features += row
+            labels.append(speech ? 1 : 0)
+            weights.append(weight)
+        }
+    }
+}
+
+/// Fits `SpeechDetectorModel` (standardised inputs, 8 ReLU units, logistic output) by weighted
+/// cross-entropy with Adam, minibatches of 256, a fixed seed.
+enum Trainer {
+    static func fit(_ set: TrainingSet, epochs: Int, seed: UInt64) -> SpeechDetectorModel {
+        let d = SpeechFeatureExtractor.featureCount, h = SpeechDetectorModel.hiddenCount, n = set.count
+        var mean = [Float](repeating: 0, count: d), scale = [Float](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { mean[j] += set.features[i * d + j] / Float(n) } }
+        for i in 0..<n { for j in 0..<d { let v = set.features[i * d + j] - mean[j]; scale[j] += v * v / Float(n) } }
+        scale = scale.map { max(1e-3, $0.squareRoot()) }
+        var random = SeededRandom(seed: seed)
+        // Parameters: W1 [d][h], b1 [h], w2 [h], b2.
+        var p = (0..<(d * h)).map { _ in Float(random.gaussian() * (2 / Double(d)).squareRoot()) }
+        p += [Float](repeating: 0.1, count: h) + (0..<h).map { _ in Float(random.gaussian() * 0.5) } + [0]
+        var m = [Float](repeating: 0, count: p.count), v = m, grad = m
+        var order = Array(0..<n), step = 0
+        var z = [Float](repeating: 0, count: d), hidden = [Float](repeating: 0, count: h)
+        for epoch in 0..<epochs {
+            order.shuffle(using: &random)
+            var loss = 0.0
+            for batchStart in stride(from: 0, to: n, by: 256) {
+                for k in grad.indices { grad[k] = 0 }
+                let batch = order[batchStart..<min(n, batchStart + 256)]
+                for i in batch {
+                    for j in 0..<d { z[j] = (set.features[i * d + j] - mean[j]) / scale[j] }
+                    var out = p[d * h + 2 * h]
+                    for u in 0..<h {
+                        var a = p[d * h + u]
+                        for j in 0..<d { a += z[j] * p[j * h + u] }
+                        hidden[u] = max(0, a)
+                        out += hidden[u] * p[d * h + h + u]
+                    }
+                    let prob = 1 / (1 + exp(-out)), y = set.labels[i], w = set.weights[i]
+                    loss -= Double(w) * (y > 0.5 ? log(Double(max(prob, 1e-7))) : log(Double(max(1 - prob, 1e-7))))
+                    let g = w * (prob - y) / Float(batch.count)
+                    grad[d * h + 2 * h] += g
+                    for u in 0..<h where hidden[u] > 0 {
+                        grad[d * h + h + u] += g * hidden[u]
+                        let gu = g * p[d * h + h + u]
+                        grad[d * h + u] += gu
+                        for j in 0..<d { grad[j * h + u] += gu * z[j] }
+                    }
+                }
+                step += 1
+                let lr: Float = epoch < epochs - 2 ? 3e-3 : 1e-3
+                let c1 = 1 - pow(0.9, Float(step)), c2 = 1 - pow(0.999, Float(step))
+                for k in p.indices {
+                    m[k] = 0.9 * m[k] + 0.1 * grad[k]
+                    v[k] = 0.999 * v[k] + 0.001 * grad[k] * grad[k]
+                    p[k] -= lr * (m[k] / c1) / ((v[k] / c2).squareRoot() + 1e-8)
+                }
+            }
+            FileHandle.standardError.write(Data("epoch \(epoch + 1): loss \(loss / Double(n))\n".utf8))
+        }
+        return SpeechDetectorModel(mean: mean, scale: scale, hiddenWeights: Array(p[0..<(d * h)]),
+                                   hiddenBias: Array(p[(d * h)..<(d * h + h)]),
+                                   outputWeights: Array(p[(d * h + h)..<(d * h + 2 * h)]), outputBias: p[d * h + 2 * h])
+    }
+
+    /// The model as the Swift source of `SpeechDetectorWeights.swift`.
+    static func swiftSource(_ model: SpeechDetectorModel, note: String) -> String {
+        func list(_ values: [Float]) -> String { "[" + values.map { String(format: "%.6g", $0) }.joined(separator: ", ") + "]" }
+        let rows = stride(from: 0, to: model.hiddenWeights.count, by: SpeechDetectorModel.hiddenCount).map {
+            "            " + list(Array(model.hiddenWeights[$0..<($0 + SpeechDetectorModel.hiddenCount)])).dropFirst().dropLast() + ","
+        }.joined(separator: "\n")
+        return """
+        // Generated by `VADBenchmark train` (benchmarks/vad); do not edit by hand.
+        extension SpeechDetectorModel {
+            /// \(note)
+            public static let standard = SpeechDetectorModel(
+                mean: \(list(model.mean)),
+                scale: \(list(model.scale)),
+                hiddenWeights: [
+        \(rows)
+                ],
+                hiddenBias: \(list(model.hiddenBias)),
+                outputWeights: \(list(model.outputWeights)),
+                outputBias: \(String(format: "%.6g", model.outputBias)))
+        }
+
+        """
+    }
+}
