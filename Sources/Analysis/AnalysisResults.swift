@@ -35,15 +35,19 @@ public struct SegmentEstimate: Sendable, Equatable {
     public var speech: Bool { estimate.probabilities != nil }
 }
 
-/// The analysis of one channel: the whole-channel estimate and the timeline.
+/// The analysis of one channel: the whole-channel estimate, the timeline, and what the channel's
+/// speech looks like (talk, turns, rate, loudness, pitch).
 public struct ChannelAnalysis: Sendable {
     public var overall: EmotionEstimate
     public var segments: [SegmentEstimate]
+    public var conversation: ChannelConversation
 }
 
 /// The analysis of every channel of a source, with where the time went.
 public struct SourceAnalysis: Sendable {
     public var channels: [ChannelAnalysis]
+    /// Between the channels (overlap, interruptions, response gaps), for two or more channels.
+    public var conversation: Conversation?
     /// Samples per channel at the model's rate.
     public var sampleCount: Int
     /// Seconds spent decoding (both passes), computing features (energy, voice activity, network

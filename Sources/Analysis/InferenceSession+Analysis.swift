@@ -17,36 +17,33 @@ extension InferenceSession {
         }
     }
 
-    /// Analyses every channel of `source` in two streaming passes, holding only what the pending
+    /// Analyzes every channel of `source` in two streaming passes, holding only what the pending
     /// windows need, so memory does not grow with the audio's length.
     ///
-    /// 1. Energy pass: per-frame energy of every channel (4 bytes per 10 ms frame), which gives the
-    ///    length and, for voice activity, each channel's noise floor.
+    /// 1. Tracks pass: every channel's frame level and the speech detector's decisions (5 bytes per
+    ///    10 ms frame), which give the length and which stretches hold speech.
     /// 2. Window pass: every segment of the timeline is cut into the `WindowPlan`'s windows; a window
-    ///    with enough speech (loud frames seeded by periodic ones, against the channel's
-    ///    whole-recording threshold) gets calibrated probabilities; a segment's estimate is the
-    ///    speech-weighted mean of its windows, a channel's that of its segments.
+    ///    with enough speech gets calibrated probabilities; a segment's estimate is the speech-weighted
+    ///    mean of its windows, a channel's that of its segments. The tracks and the scored windows'
+    ///    pitch give each channel's conversation figures.
     ///
-    /// Without voice activity detection the energy pass would only measure the length; when the
+    /// Without voice activity detection the first pass would only measure the length; when the
     /// source declares it (`expectedSampleCount`: a WAV or FLAC header, samples in memory) that pass is
-    /// skipped, and if the window pass then delivers another length the analysis starts over with
-    /// both passes, so the result is always the two-pass one.
+    /// skipped and the tracks are built during the window pass; if that pass delivers another length
+    /// the analysis starts over with both passes, so the result is always the two-pass one.
     public func analyze(_ source: some SampleBlockSource, options: AnalysisOptions) throws(AnalysisError) -> SourceAnalysis {
         let clock = ContinuousClock()
-        let channels = source.channelCount
+        let plan = WindowPlan(model: model)
         var times = AnalysisTimings()
         if !options.voiceActivityDetection, let expected = source.expectedSampleCount, expected > 0 {
-            let context = WindowScoringContext(plan: WindowPlan(model: model), options: options,
-                                               energy: [[Float]](repeating: [], count: channels),
-                                               thresholds: [Double](repeating: 0, count: channels), clock: clock)
-            if let analysis = try windowPass(try source.makeReader(), sampleCount: expected, exactLength: true,
-                                             context: context, times: &times) {
+            let context = WindowScoringContext(plan: plan, options: options, speech: nil, clock: clock)
+            if let analysis = try windowPass(try source.makeReader(), channels: source.channelCount, sampleCount: expected, exactLength: true,
+                                             tracks: nil, context: context, times: &times) {
                 return analysis
             }
         }
-        let first = try energyPass(source, options: options, clock: clock, times: &times)
-        let context = WindowScoringContext(plan: WindowPlan(model: model), options: options, energy: first.energy,
-                                           thresholds: first.energy.map { extractor.voiceActivityThreshold(energyDecibels: $0) },
+        let first = try tracksPass(source, options: options, clock: clock, times: &times)
+        let context = WindowScoringContext(plan: plan, options: options, speech: options.voiceActivityDetection ? first.speech : nil,
                                            clock: clock)
         let reader: any SampleBlockReader
         if let retained = first.retained {
@@ -55,15 +52,16 @@ extension InferenceSession {
             reader = try source.makeReader()
         }
         // An exact length was measured, so the window pass always completes.
-        return try windowPass(reader, sampleCount: first.sampleCount, exactLength: false, context: context, times: &times)!
+        return try windowPass(reader, channels: source.channelCount, sampleCount: first.sampleCount, exactLength: false,
+                              tracks: (first.energy, first.speech), context: context, times: &times)!
     }
 
-    /// Pass 1: the length and every channel's energy track. Short audio (up to the options'
+    /// Pass 1: the length and every channel's tracks. Short audio (up to the options'
     /// `retainedSamplesLimit` per channel) is also kept, so pass 2 need not decode it again.
-    private func energyPass(_ source: some SampleBlockSource, options: AnalysisOptions, clock: ContinuousClock,
-                            times: inout AnalysisTimings) throws(AnalysisError) -> (sampleCount: Int, energy: [[Float]], retained: [[Float]]?) {
+    private func tracksPass(_ source: some SampleBlockSource, options: AnalysisOptions, clock: ContinuousClock,
+                            times: inout AnalysisTimings) throws(AnalysisError) -> (sampleCount: Int, energy: [[Float]], speech: [[Bool]], retained: [[Float]]?) {
         let channels = source.channelCount
-        var energies = [StreamingFrameEnergy](repeating: StreamingFrameEnergy(config: extractor.config), count: channels)
+        var tracks = ChannelTracks(channels: channels, config: extractor.config)
         var retained: [[Float]]? = [[Float]](repeating: [], count: channels)
         let reader = try source.makeReader()
         while true {
@@ -71,7 +69,7 @@ extension InferenceSession {
             guard let block = try reader.next() else { times.decode += clock.now - t0; break }
             let t1 = clock.now
             times.decode += t1 - t0
-            for c in 0..<channels { energies[c].append(block[c]) }
+            tracks.append(block)
             if retained != nil {
                 if retained![0].count + block[0].count <= options.retainedSamplesLimit {
                     for c in 0..<channels { retained![c] += block[c] }
@@ -81,6 +79,8 @@ extension InferenceSession {
             }
             times.features += clock.now - t1
         }
-        return (energies[0].sampleCount, (0..<channels).map { energies[$0].finish() }, retained)
+        let sampleCount = tracks.sampleCount
+        let finished = tracks.finish()
+        return (sampleCount, finished.energy, finished.speech, retained)
     }
 }

@@ -60,8 +60,7 @@ final class ScoringPipeline: @unchecked Sendable {
             space.signal()
             if state.withLock({ $0.error != nil }) { continue }  // failed: drain without scoring
             do throws(AnalysisError) {
-                let estimate = try session.scoreWindow(job, context: context, times: &times)
-                let scored = ScoredWindow(channel: job.channel, segment: job.window.segment, estimate: estimate)
+                let scored = try session.scoreWindow(job, context: context, times: &times)
                 state.withLock { $0.results.append((index, scored)) }
             } catch {
                 state.withLock { if $0.error == nil { $0.error = error } }

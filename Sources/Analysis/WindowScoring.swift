@@ -9,21 +9,24 @@ struct WindowJob: Sendable {
     var samples: [Float]
 }
 
-/// A scored window: where its estimate goes. Not the job, whose samples are dropped once scored
-/// (keeping them would hold the whole recording by the end).
+/// A scored window: where its estimate goes, and the pitch of its counted frames (for the channel's
+/// conversation figures). Not the job, whose samples are dropped once scored (keeping them would hold
+/// the whole recording by the end).
 struct ScoredWindow: Sendable {
     var channel: Int
     var segment: Int
     var estimate: EmotionEstimate?
+    /// F0 (Hz, 0 when unvoiced) of frames `firstFrame...` of the channel; empty when the window held no speech.
+    var firstFrame = 0
+    var pitchHertz: [Float] = []
 }
 
-/// What scoring a window needs besides its samples: the plan, the options, and each channel's energy
-/// track (dB per frame) and voice-activity threshold from the first pass.
+/// What scoring a window needs besides its samples: the plan, the options, and each channel's speech
+/// flags per frame (from `ChannelTracks`; nil when voice activity detection is off).
 struct WindowScoringContext: Sendable {
     var plan: WindowPlan
     var options: AnalysisOptions
-    var energy: [[Float]]
-    var thresholds: [Double]
+    var speech: [[Bool]]?
     var clock: ContinuousClock
 }
 
@@ -33,14 +36,16 @@ struct AnalysisTimings {
 }
 
 extension InferenceSession {
-    /// Calibrated probabilities for one window, or nil when voice activity finds too little speech.
-    func scoreWindow(_ job: WindowJob, context: WindowScoringContext, times: inout AnalysisTimings) throws(AnalysisError) -> EmotionEstimate? {
+    /// Calibrated probabilities for one window (nil when voice activity finds too little speech), with
+    /// the pitch of its counted frames.
+    func scoreWindow(_ job: WindowJob, context: WindowScoringContext, times: inout AnalysisTimings) throws(AnalysisError) -> ScoredWindow {
         let start = context.clock.now
+        var scored = ScoredWindow(channel: job.channel, segment: job.window.segment, estimate: nil)
         let speech: Double
-        if context.options.voiceActivityDetection {
-            guard let found = speechSeconds(job, context: context) else {
+        if let tracks = context.speech {
+            guard let found = speechSeconds(job, speech: tracks[job.channel], context: context) else {
                 times.features += context.clock.now - start
-                return nil
+                return scored
             }
             speech = found
         } else {
@@ -48,7 +53,8 @@ extension InferenceSession {
         }
         var input = job.samples
         if input.count < context.plan.minimumSamples { input += [Float](repeating: 0, count: context.plan.minimumSamples - input.count) }
-        let assembled = self.input(for: input)
+        let (assembled, pitch) = self.inputAndPitch(for: input)
+        (scored.firstFrame, scored.pitchHertz) = countedPitch(job, pitch: pitch)
         let inferenceStart = context.clock.now
         times.features += inferenceStart - start
         let probabilities: [Float]
@@ -58,28 +64,33 @@ extension InferenceSession {
             throw .network(error)
         }
         times.inference += context.clock.now - inferenceStart
-        return EmotionEstimate(probabilities: probabilities, speechSeconds: speech)
+        scored.estimate = EmotionEstimate(probabilities: probabilities, speechSeconds: speech)
+        return scored
     }
 
-    /// Seconds of speech in the window's counted stretch (loud frames seeded by voiced ones, against the
-    /// channel's whole-recording threshold), or nil when it has less than the options ask for.
-    private func speechSeconds(_ job: WindowJob, context: WindowScoringContext) -> Double? {
+    /// F0 of the window's counted frames (`lower..<upper`, global frame indices from `lower / hop`):
+    /// from the pitch track the network's input computed, or, for a model without pitch rows, from
+    /// the coarse voicing tracker.
+    private func countedPitch(_ job: WindowJob, pitch: PitchTrack?) -> (firstFrame: Int, hertz: [Float]) {
+        let hop = extractor.config.hopLength, window = job.window
+        let offset = (window.lower - window.analysisLower) / hop
+        let count = max(0, (window.upper - window.lower) / hop)
+        let track = pitch ?? coarsePitch(job.samples)
+        let hertz = (0..<count).map { k -> Float in
+            let t = offset + k
+            return t < track.frequencies.count && track.voiced[t] ? track.frequencies[t] : 0
+        }
+        return (window.lower / hop, hertz)
+    }
+
+    /// Seconds of speech in the window's counted stretch (the channel's speech flags from the first
+    /// pass), or nil when it has less than the options ask for.
+    private func speechSeconds(_ job: WindowJob, speech: [Bool], context: WindowScoringContext) -> Double? {
         let window = job.window
-        let energy = context.energy[job.channel], threshold = context.thresholds[job.channel]
         let hop = extractor.config.hopLength, rate = Double(context.plan.sampleRate)
-        // Frames of the counted stretch, against the channel's energy track from the first pass.
-        let f0 = min(energy.count, window.lower / hop), f1 = min(energy.count, max(f0 + 1, window.upper / hop))
-        guard energy[f0..<f1].contains(where: { Double($0) > threshold }) else { return nil }
-        // Voicing only for windows with loud frames: silence costs no pitch tracking.
-        let counted = Array(job.samples[(window.lower - window.analysisLower)..<(window.upper - window.analysisLower)])
-        let frames = f1 - f0
-        let voiced = voicing(counted, frames: frames)
-        let mask = extractor.voiceActivity(energyDecibels: Array(energy[f0..<f1]),
-                                           pitch: PitchTrack(frequencies: [Float](repeating: 0, count: frames),
-                                                             aperiodicity: voiced.map { $0 ? 0 : 1 }, voiced: voiced),
-                                           threshold: threshold)
-        let speech = Double(mask.lazy.filter { $0 }.count) * Double(hop) / rate
+        let f0 = min(speech.count, window.lower / hop), f1 = min(speech.count, max(f0 + 1, window.upper / hop))
+        let seconds = Double(speech[f0..<f1].lazy.filter { $0 }.count) * Double(hop) / rate
         let needed = min(context.options.minimumSpeechSeconds, Double(window.upper - window.lower) / rate * 0.5)
-        return speech < needed ? nil : speech
+        return seconds > 0 && seconds >= needed ? seconds : nil
     }
 }

@@ -8,11 +8,10 @@ import NeuralNet
 public final class InferenceSession: @unchecked Sendable {
     public unowned let model: EmotionModel
     public let extractor: FeatureExtractor
-    /// The same front-end with a 4× longer hop, for voice activity's voicing seeds: a loud run needs
-    /// one voiced frame to count as speech, and vowels last far longer than 4 hops (40 ms), so pitch
-    /// tracking at a quarter of the frames finds the same speech for a quarter of the cost.
-    let voicingExtractor: FeatureExtractor
-    static let voicingStride = 4
+    /// The same front-end with a 4× longer hop, for the pitch statistics of a model whose input has no
+    /// pitch rows: a quarter of the frames for a quarter of the cost.
+    let coarseExtractor: FeatureExtractor
+    static let coarseStride = 4
     let workspace: Workspace
 
     /// The model's plan generation when this session was made (see `EmotionModel.refineFFTPlans()`).
@@ -24,24 +23,34 @@ public final class InferenceSession: @unchecked Sendable {
         // The manifest's feature configuration was validated when the model loaded.
         self.extractor = try! FeatureExtractor(config: model.manifest.featureConfig, fftPlanning: model.fftPlanning)
         var coarse = model.manifest.featureConfig
-        coarse.hopLength *= Self.voicingStride
-        self.voicingExtractor = try! FeatureExtractor(config: coarse, fftPlanning: model.fftPlanning)
+        coarse.hopLength *= Self.coarseStride
+        self.coarseExtractor = try! FeatureExtractor(config: coarse, fftPlanning: model.fftPlanning)
         self.workspace = Workspace()
     }
 
-    /// Per-frame speech seeds (at the model's hop) of `samples`, from pitch tracked every `voicingStride`
-    /// frames (see `FeatureExtractor.speechSeeds`).
-    package func voicing(_ samples: [Float], frames: Int) -> [Bool] {
-        let coarse = voicingExtractor.speechSeeds(voicingExtractor.pitch(samples))
-        guard !coarse.isEmpty else { return [Bool](repeating: false, count: frames) }
-        let stride = Self.voicingStride
+    /// The pitch track of `samples` at the model's hop, tracked every `coarseStride` frames (each fine
+    /// frame takes its nearest coarse frame's F0 and voicing).
+    package func coarsePitch(_ samples: [Float]) -> PitchTrack {
+        let coarse = coarseExtractor.pitch(samples)
+        let frames = extractor.frameCount(sampleCount: samples.count), stride = Self.coarseStride
+        guard !coarse.frequencies.isEmpty else {
+            return PitchTrack(frequencies: [Float](repeating: 0, count: frames), aperiodicity: [Float](repeating: 1, count: frames),
+                              voiced: [Bool](repeating: false, count: frames))
+        }
         // Fine frame f is centred on f·hop; the nearest coarse frame is round(f / stride).
-        return (0..<frames).map { coarse[min(coarse.count - 1, ($0 + stride / 2) / stride)] }
+        let nearest = (0..<frames).map { min(coarse.frequencies.count - 1, ($0 + stride / 2) / stride) }
+        return PitchTrack(frequencies: nearest.map { coarse.frequencies[$0] }, aperiodicity: nearest.map { coarse.aperiodicity[$0] },
+                          voiced: nearest.map { coarse.voiced[$0] })
     }
 
     /// The network's input for `samples` (mono, model rate), normalised: `[rows, frames]`.
     public func input(for samples: [Float]) -> Matrix {
         InputAssembler.assemble(samples, extractor: extractor, spec: model.manifest.input)
+    }
+
+    /// The network's input, and the pitch track it was built from when its rows include pitch or voicing.
+    package func inputAndPitch(for samples: [Float]) -> (Matrix, PitchTrack?) {
+        InputAssembler.assembleWithPitch(samples, extractor: extractor, spec: model.manifest.input)
     }
 
     /// Calibrated class probabilities for one window of audio (at most `windowSeconds` long, at least

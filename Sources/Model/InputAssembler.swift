@@ -18,6 +18,13 @@ public enum InputAssembler {
     ///   - normalize: apply `spec.mean` / `spec.standardDeviation` (false when computing those statistics).
     /// - Returns: `[spec.rowCount(config:), frames]`, frames = `1 + samples.count / hopLength`.
     public static func assemble(_ samples: [Float], extractor: FeatureExtractor, spec: ModelInputSpec, normalize: Bool = true) -> Matrix {
+        assembleWithPitch(samples, extractor: extractor, spec: spec, normalize: normalize).input
+    }
+
+    /// `assemble`, also returning the pitch track when a block needed one (nil otherwise), so callers that
+    /// want F0 statistics do not track pitch twice.
+    public static func assembleWithPitch(_ samples: [Float], extractor: FeatureExtractor, spec: ModelInputSpec,
+                                         normalize: Bool = true) -> (input: Matrix, pitch: PitchTrack?) {
         let config = extractor.config
         let frames = extractor.frameCount(sampleCount: samples.count)
         var input = Matrix(rows: spec.rowCount(config: config), columns: frames)
@@ -36,7 +43,7 @@ public enum InputAssembler {
         }
         precondition(row == input.rows, "assembled \(row) rows, spec says \(input.rows)")
         if normalize, !spec.mean.isEmpty { standardize(&input, mean: spec.mean, standardDeviation: spec.standardDeviation) }
-        return input
+        return (input, blocks.computedPitch)
     }
 
     /// `1 / max(std, 1e-5)`: the scale of a row in `standardize` (a constant row is not blown up).
@@ -117,6 +124,9 @@ private struct FeatureBlocks {
         mfcc = value
         return value
     }
+
+    /// The pitch track if a block asked for it.
+    var computedPitch: PitchTrack? { pitch }
 
     private mutating func yin() -> PitchTrack {
         if let pitch { return pitch }

@@ -12,15 +12,9 @@ struct EmotionAnalysisTests {
         return try EmotionModel(contentsOfFile: TinyModel.write(to: directory, seed: 9))
     }
 
-    /// A voiced, speech-like signal: a 150 Hz harmonic tone with a syllable-rate envelope.
+    /// Speech-like syllables (see `Signals.speechLike`) at 16 kHz.
     func speechLike(seconds: Double) -> [Float] {
-        let n = Int(seconds * 16000)
-        return (0..<n).map { i in
-            let t = Double(i) / 16000
-            let envelope = 0.5 + 0.5 * sin(2 * Double.pi * 4 * t)
-            let tone = (1...5).reduce(0.0) { $0 + sin(2 * Double.pi * 150 * Double($1) * t) / Double($1) }
-            return Float(0.2 * envelope * tone)
-        }
+        Signals.speechLike(seconds: seconds, amplitude: 0.2)
     }
 
     @Test func segmentsCoverTheAudioAndProbabilitiesSumToOne() throws {

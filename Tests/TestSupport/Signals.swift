@@ -53,15 +53,46 @@ public enum Signals {
 }
 
 extension Signals {
-    /// A voiced, speech-like test signal: a harmonic tone (f0 `pitch` Hz, 6 harmonics) with a 4 Hz
-    /// syllable-rate envelope, at `amplitude` peak. Voice activity detection classifies it as speech.
+    /// A speech-like test signal that the speech detector takes for speech: back-to-back syllables of
+    /// 150-300 ms, each a source-filter vowel (glottal pulses gliding within ±20% of `pitch` Hz through
+    /// two moving formant resonators, with a raised-cosine envelope), at `amplitude` peak. Seeded by
+    /// `pitch` and the length, so the same call gives the same samples.
     public static func speechLike(seconds: Double, sampleRate: Int = 16000, pitch: Double = 150, amplitude: Double = 0.3) -> [Float] {
-        let n = Int(seconds * Double(sampleRate))
-        return (0..<n).map { i in
-            let t = Double(i) / Double(sampleRate)
-            let envelope = 0.55 + 0.45 * sin(2 * Double.pi * 4 * t)
-            let tone = (1...6).reduce(0.0) { $0 + sin(2 * Double.pi * pitch * Double($1) * t) / Double($1) }
-            return Float(amplitude / 2 * envelope * tone)
+        let rate = Double(sampleRate), n = Int(seconds * rate)
+        var x = [Float](repeating: 0, count: n)
+        var random = SeededRandom(seed: UInt64(pitch * 1000) &+ UInt64(n))
+        var position = 0
+        while position < n {
+            let length = min(n - position, Int((0.15 + 0.15 * Double(random.uniform())) * rate))
+            vowel(into: &x, at: position, length: length, pitch: pitch, sampleRate: rate, random: &random)
+            position += length
+        }
+        let peak = x.map { abs($0) }.max() ?? 0
+        return peak > 0 ? x.map { $0 * Float(amplitude) / peak } : x
+    }
+
+    /// One syllable: glottal pulses through two resonators (90 Hz bandwidth) whose frequencies glide.
+    private static func vowel(into x: inout [Float], at start: Int, length: Int, pitch: Double, sampleRate rate: Double,
+                              random: inout SeededRandom) {
+        let u0 = Double(random.uniform()), u1 = Double(random.uniform())
+        let f0a = pitch * (0.8 + 0.4 * u0), f0b = pitch * (0.8 + 0.4 * u1)
+        let f1a = 300 + 500 * Double(random.uniform()), f1b = 300 + 500 * Double(random.uniform())
+        let f2a = 900 + 1400 * Double(random.uniform()), f2b = 900 + 1400 * Double(random.uniform())
+        var phase = 0.0, glottal = 0.0, s1 = (0.0, 0.0), s2 = (0.0, 0.0)
+        let r = exp(-Double.pi * 90 / rate)
+        func resonate(_ input: Double, _ f: Double, _ state: inout (Double, Double)) -> Double {
+            let out = (1 - r) * input + 2 * r * cos(2 * Double.pi * min(f, rate * 0.45) / rate) * state.0 - r * r * state.1
+            state = (out, state.0)
+            return out
+        }
+        for i in 0..<length {
+            let u = Double(i) / Double(max(1, length))
+            phase += (f0a + (f0b - f0a) * u) / rate
+            let pulse = phase >= 1 ? 1.0 : 0.0
+            if phase >= 1 { phase -= 1 }
+            glottal = 0.95 * glottal + pulse
+            let y = resonate(resonate(glottal, f1a + (f1b - f1a) * u, &s1), f2a + (f2b - f2a) * u, &s2)
+            x[start + i] += Float((0.5 - 0.5 * cos(2 * Double.pi * u)) * y)
         }
     }
 }

@@ -35,10 +35,24 @@ struct PredictionResponse: Encodable {
     var audio: AudioDescription
     var overall: EstimateBody
     var channels: [ChannelBody]
+    /// Between the channels, for two or more channels analysed apart; null otherwise.
+    var conversation: ConversationBody?
     var timings: Timings
 
     enum CodingKeys: String, CodingKey {
-        case requestID = "request_id", model, labels, audio, overall, channels, timings = "timings_ms"
+        case requestID = "request_id", model, labels, audio, overall, channels, conversation, timings = "timings_ms"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requestID, forKey: .requestID)
+        try container.encode(model, forKey: .model)
+        try container.encode(labels, forKey: .labels)
+        try container.encode(audio, forKey: .audio)
+        try container.encode(overall, forKey: .overall)
+        try container.encode(channels, forKey: .channels)
+        try container.encode(conversation, forKey: .conversation)  // null for one channel or a mix
+        try container.encode(timings, forKey: .timings)
     }
 }
 
@@ -48,6 +62,7 @@ struct ChannelBody: Encodable {
     var role: String?
     var overall: EstimateBody
     var segments: [SegmentBody]
+    var conversation: ChannelConversationBody
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -55,9 +70,10 @@ struct ChannelBody: Encodable {
         try container.encode(role, forKey: .role)  // null when no role was given
         try container.encode(overall, forKey: .overall)
         try container.encode(segments, forKey: .segments)
+        try container.encode(conversation, forKey: .conversation)
     }
 
-    enum CodingKeys: String, CodingKey { case index, role, overall, segments }
+    enum CodingKeys: String, CodingKey { case index, role, overall, segments, conversation }
 }
 
 /// One segment of a timeline (`Segment`): its bounds, whether it holds speech, and its estimate.
@@ -90,10 +106,17 @@ struct EstimateBody: Encodable {
     var includeSpeechSeconds: Bool
     /// Index of the most probable label (of the unrounded probabilities).
     var topIndex: Int?
+    /// Valence and arousal in [-1, 1] (`EmotionCircumplex`); nil without speech or for labels off the circumplex.
+    var valence: Double?
+    var arousal: Double?
 
     init(_ estimate: EmotionEstimate, labels: [String], includeSpeechSeconds: Bool = true) {
         self.labels = labels
         topIndex = estimate.topIndex
+        if let p = estimate.probabilities, let place = EmotionCircumplex.coordinates(p, labels: labels) {
+            valence = rounded(place.valence, digits: 4)
+            arousal = rounded(place.arousal, digits: 4)
+        }
         probabilities = estimate.probabilities?.map { rounded(Double($0), digits: 6) ?? 0 }
         speechSeconds = rounded(estimate.speechSeconds, digits: 3)
         self.includeSpeechSeconds = includeSpeechSeconds
@@ -114,6 +137,8 @@ struct EstimateBody: Encodable {
         }
         try container.encode(topIndex.map { labels[$0] }, forKey: DynamicKey("label"))
         try container.encode(topIndex.map { probabilities![$0] }, forKey: DynamicKey("confidence"))
+        try container.encode(valence, forKey: DynamicKey("valence"))
+        try container.encode(arousal, forKey: DynamicKey("arousal"))
         if includeSpeechSeconds { try container.encode(speechSeconds, forKey: DynamicKey("speech_s")) }
     }
 }

@@ -107,7 +107,11 @@ extension ServiceApplication {
         let labels = model.labels
         let channels = zip(signals, result.channels).map { signal, analysis in
             ChannelBody(index: signal.index, role: signal.role, overall: EstimateBody(analysis.overall, labels: labels),
-                        segments: analysis.segments.map { SegmentBody($0, labels: labels) })
+                        segments: analysis.segments.map { SegmentBody($0, labels: labels) },
+                        conversation: ChannelConversationBody(analysis.conversation))
+        }
+        let conversation = result.conversation.map {
+            ConversationBody($0, channelIndices: signals.map(\.index), roles: signals.map(\.role))
         }
         return PredictionResponse(
             requestID: context.requestID, model: .init(name: model.name, version: model.version), labels: labels,
@@ -115,6 +119,7 @@ extension ServiceApplication {
                          sampleRate: format.sampleRate, channels: format.channelCount, container: format.container,
                          encoding: format.encoding),
             overall: EstimateBody(.combine(result.channels.map(\.overall)), labels: labels), channels: channels,
+            conversation: conversation,
             timings: .init(decode: rounded(result.decodeSeconds * 1000, digits: 3), features: rounded(result.featureSeconds * 1000, digits: 3),
                            inference: rounded(result.inferenceSeconds * 1000, digits: 3), total: rounded(totalSeconds * 1000, digits: 3)))
     }
