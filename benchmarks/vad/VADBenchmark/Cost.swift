@@ -10,7 +10,7 @@ enum Cost {
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
-    static func run(configuration: SpeechDetectorConfiguration) {
+    static func run(configuration: SpeechDetectorConfiguration, runs: Int = 7) {
         var random = SeededRandom(seed: 42)
         let seconds = 60.0
         let x = (0..<Int(seconds * 16_000)).map { i -> Float in
@@ -19,7 +19,7 @@ enum Cost {
             return Float(envelope * (0.3 * random.gaussian() + sin(2 * Double.pi * 150 * t) + 0.5 * sin(2 * Double.pi * 300 * t)))
         }
         var best = Double.infinity, speech = 0
-        for _ in 0..<7 {
+        for _ in 0..<runs {
             let start = threadSeconds()
             let decisions = SpeechDetector.detect(x, configuration: configuration)
             best = min(best, threadSeconds() - start)
@@ -27,7 +27,7 @@ enum Cost {
         }
         // Streaming in 20 ms blocks, as a live call would push.
         var bestStreaming = Double.infinity
-        for _ in 0..<7 {
+        for _ in 0..<runs {
             let detector = SpeechDetector(configuration: configuration)
             var decisions: [Bool] = []
             decisions.reserveCapacity(x.count / 160 + 1)

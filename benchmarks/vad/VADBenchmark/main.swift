@@ -52,7 +52,7 @@ case "diagnose":
 case "trace":
     Trace.run(seed: UInt64(options["seed"] ?? "11") ?? 11, pink: options["pink"] == "1", tone: options["tone"] == "1", configuration: configuration)
 case "cost":
-    Cost.run(configuration: configuration)
+    Cost.run(configuration: configuration, runs: Int(options["runs"] ?? "7") ?? 7)
 default:
     log("usage: VADBenchmark eval|train|cost [key=value ...]")
     exit(2)
