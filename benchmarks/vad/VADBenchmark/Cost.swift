@@ -42,7 +42,19 @@ enum Cost {
             detector.finish(into: &decisions)
             bestStreaming = min(bestStreaming, threadSeconds() - start)
         }
-        print(String(format: "cost: %.1f µs CPU per audio second (whole array), %.1f µs (20 ms pushes); %.3f µs per 10 ms frame; %d speech frames",
-                     1e6 * best / seconds, 1e6 * bestStreaming / seconds, 1e6 * best / (seconds * 100), speech))
+        // A live stream: each 20 ms block arrives in a small buffer already in cache (the first second
+        // of the signal, reused), so the input is not streamed from memory.
+        var bestHot = Double.infinity
+        let blocks = (0..<50).map { Array(x[($0 * 320)..<($0 * 320 + 320)]) }
+        for _ in 0..<runs {
+            let detector = SpeechDetector(configuration: configuration)
+            var decisions: [Bool] = []
+            decisions.reserveCapacity(x.count / 160 + 1)
+            let start = threadSeconds()
+            for i in 0..<(x.count / 320) { blocks[i % 50].withUnsafeBufferPointer { detector.push($0, into: &decisions) } }
+            bestHot = min(bestHot, threadSeconds() - start)
+        }
+        print(String(format: "cost: %.1f µs CPU per audio second (whole array), %.1f µs (20 ms pushes), %.1f µs (20 ms pushes from a cached buffer); %.3f µs per 10 ms frame; %d speech frames",
+                     1e6 * best / seconds, 1e6 * bestStreaming / seconds, 1e6 * bestHot / seconds, 1e6 * best / (seconds * 100), speech))
     }
 }
