@@ -54,6 +54,16 @@ enum Cost {
             for i in 0..<(x.count / 320) { blocks[i % 50].withUnsafeBufferPointer { detector.push($0, into: &decisions) } }
             bestHot = min(bestHot, threadSeconds() - start)
         }
+        // The old rule (frame energy + YIN voicing over the whole recording), for comparison.
+        var bestOld = Double.infinity
+        if let extractor = try? FeatureExtractor(config: FeatureConfig()) {
+            for _ in 0..<min(runs, 3) {
+                let start = threadSeconds()
+                _ = extractor.voiceActivity(x)
+                bestOld = min(bestOld, threadSeconds() - start)
+            }
+        }
+        print(String(format: "old VoiceActivity rule: %.1f µs CPU per audio second", 1e6 * bestOld / seconds))
         print(String(format: "cost: %.1f µs CPU per audio second (whole array), %.1f µs (20 ms pushes), %.1f µs (20 ms pushes from a cached buffer); %.3f µs per 10 ms frame; %d speech frames",
                      1e6 * best / seconds, 1e6 * bestStreaming / seconds, 1e6 * bestHot / seconds, 1e6 * best / (seconds * 100), speech))
     }
