@@ -102,9 +102,11 @@ final class DecimatingLowpass {
     @inline(__always)
     private func eight(at m: Int) -> SIMD8<Float> {
         let capacity = Self.phaseCapacity, h = taps
-        let base = UnsafeRawPointer(phases)
-        func load(_ phase: Int, _ j: Int) -> SIMD8<Float> {
-            base.loadUnaligned(fromByteOffset: 4 * (phase * capacity + j - firstEntry), as: SIMD8<Float>.self)
+        // Entry j of each phase is at `j − firstEntry` (a local copy, so it is not reloaded after every
+        // store through a pointer).
+        let base = UnsafeRawPointer(phases), first = firstEntry
+        @inline(__always) func load(_ phase: Int, _ j: Int) -> SIMD8<Float> {
+            base.loadUnaligned(fromByteOffset: 4 * (phase * capacity + j - first), as: SIMD8<Float>.self)
         }
         // Four independent partial sums (one per tap residue), so the additions do not wait on each other.
         var y0 = h[0] * load(0, m), y1 = h[1] * load(3, m - 1), y2 = h[2] * load(2, m - 1), y3 = h[3] * load(1, m - 1)

@@ -4,14 +4,14 @@
 /// sample `160·t`, the front-end's framing) once `configuration.latencySamples` samples past its centre
 /// have been pushed: the 272-sample analysis lookahead of `SpeechFeatureExtractor` plus
 /// `configuration.lookaheadFrames` frames of smoothing (22 frames with the defaults: 3792 samples,
-/// 237 ms, in all). `finish()` decides the rest, so a signal of `n` samples gets `1 + n / 160` decisions, the
-/// same whatever the block sizes were; `detect(_:)` does it for a whole array.
+/// 237 ms, in all). `finish()` decides the rest, so a signal of `n` samples gets `1 + n / 160`
+/// decisions, the same whatever the block sizes were; `detect(_:)` does it for a whole array.
 ///
 /// Per frame: `SpeechFeatureExtractor` (noise floor, SNR, harmonicity, tonality, steadiness),
 /// `SpeechDetectorModel` (a small perceptron, log-odds of speech) behind an SNR gate and a tone veto,
-/// then `SpeechDecisionSmoother`
-/// (minimum run with a loud seed, pre-roll, hangover, gap filling). One instance per channel; not thread-safe; no allocation per
-/// frame (decisions are appended to the caller's array).
+/// then `SpeechDecisionSmoother` (minimum run with a loud seed, pre-roll, hangover, gap filling).
+/// One instance per channel; not thread-safe; no allocation per frame (decisions are appended to the
+/// caller's array).
 public final class SpeechDetector {
     public let configuration: SpeechDetectorConfiguration
     public let model: SpeechDetectorModel

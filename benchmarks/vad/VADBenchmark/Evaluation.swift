@@ -81,16 +81,22 @@ struct Evaluation {
             }
         }
         var accepted = [Int](repeating: 0, count: detectors.count), nonSpeechTotal = 0
+        var acceptedKinds = [[String]](repeating: [], count: detectors.count)
         for (k, kind) in NonSpeechKind.allCases.enumerated() {
             for r in 0..<20 {
                 let clip = Mixtures.nonSpeechTrack(kind, seconds: 5, seed: base + 80_000 + UInt64(100 * k + r))
                 nonSpeechTotal += 1
-                for (i, d) in detectors.enumerated() where speechSeconds(d.1(clip.samples)) >= 0.25 { accepted[i] += 1 }
+                for (i, d) in detectors.enumerated() where speechSeconds(d.1(clip.samples)) >= 0.25 {
+                    accepted[i] += 1
+                    acceptedKinds[i].append(kind.rawValue)
+                }
             }
         }
         print("\n| file-level (no_speech below 0.25 s) | " + detectors.map(\.0).joined(separator: " | ") + " |")
         print("|---|" + String(repeating: "---:|", count: detectors.count))
         print("| speech clips (>= 1 s speech, 5 dB, \(total)) refused | " + refused.map { "\($0)" }.joined(separator: " | ") + " |")
-        print("| non-speech clips (5 s, \(nonSpeechTotal)) accepted | " + accepted.map { "\($0)" }.joined(separator: " | ") + " |")
+        print("| non-speech clips (5 s, \(nonSpeechTotal)) accepted | " + zip(accepted, acceptedKinds).map { count, kinds in
+            "\(count) (" + Dictionary(kinds.map { ($0, 1) }, uniquingKeysWith: +).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        }.joined(separator: " | ") + " |")
     }
 }

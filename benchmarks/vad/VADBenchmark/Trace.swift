@@ -1,8 +1,9 @@
 import Features
 import Foundation
 
-/// Prints the frames of 8 s of white noise (seed `seed`) that the detector calls speech, with their
-/// features and log-odds: for looking at false alarms.
+/// Prints the frames the detector calls speech, with their features and log-odds, for 8 s of white
+/// noise (seed `seed`), of pink noise (`pink`), or 14 s of ringback over digital silence (`tone`): for
+/// looking at false alarms.
 enum Trace {
     static func run(seed: UInt64, pink: Bool, tone: Bool, configuration: SpeechDetectorConfiguration) {
         var random = SeededRandom(seed: seed)

@@ -2,7 +2,7 @@ import Features
 import Foundation
 
 /// Builds the tuning split's tracks (every noise at 30, 20, 10, 5 and 0 dB, the last weighted 0.3, and the
-/// non-speech tracks, weighted 2),
+/// non-speech tracks, weighted 4),
 /// extracts features and fits the perceptron; writes `SpeechDetectorWeights.swift`.
 enum Training {
     static func run(corpus: Corpus, output: String, epochs: Int) {
@@ -20,8 +20,8 @@ enum Training {
         }
         let speechFrames = set.count
         for (k, kind) in NonSpeechKind.allCases.enumerated() {
-            for r in 0..<6 {
-                set.add(Mixtures.nonSpeechTrack(kind, seconds: 60, seed: base + 50_000 + UInt64(100 * k + r)), weight: 2)
+            for r in 0..<(kind == .music ? 12 : 6) {  // music varies most (key, tempo, melody or not)
+                set.add(Mixtures.nonSpeechTrack(kind, seconds: 60, seed: base + 50_000 + UInt64(100 * k + r)), weight: 4)
             }
         }
         FileHandle.standardError.write(Data("training on \(set.count) frames (\(speechFrames) from speech tracks)\n".utf8))

@@ -5,7 +5,9 @@
 // Usage (see run.sh):
 //   VADBenchmark eval  [split=test|tune] [threshold=0] [hangover=5] [minrun=3] [preroll=2] [gap=20] [old=1] [tracks=3]
 //   VADBenchmark train OUTPUT.swift      (tuning speakers and seeds only)
-//   VADBenchmark cost
+//   VADBenchmark cost [runs=7]
+//   VADBenchmark diagnose [noise=white] [snr=20]   (errors by corpus, tuning split)
+//   VADBenchmark trace [seed=11] [pink=1] [tone=1] (frames called speech in noise / ringback)
 // Data: $SER_SHARED_DATA, else ../shared/data beside the repository.
 import Features
 import Foundation
@@ -52,7 +54,7 @@ case "diagnose":
 case "trace":
     Trace.run(seed: UInt64(options["seed"] ?? "11") ?? 11, pink: options["pink"] == "1", tone: options["tone"] == "1", configuration: configuration)
 case "cost":
-    Cost.run(configuration: configuration)
+    Cost.run(configuration: configuration, runs: Int(options["runs"] ?? "7") ?? 7)
 default:
     log("usage: VADBenchmark eval|train|cost [key=value ...]")
     exit(2)
