@@ -73,6 +73,18 @@ final class MinimumStatisticsFloor {
         if framesInSubwindow == subwindowFrames { closeSubwindow() }
     }
 
+    /// Starts from what `other` has seen: every sub-window of the ring holds `other`'s minimum (over its
+    /// ring and current sub-window), so until they roll out (`subwindowCount` sub-windows later) the
+    /// floor is at most that. Call before the first `update`.
+    func prime(withMinimaOf other: MinimumStatisticsFloor) {
+        precondition(other.binCount == binCount, "MinimumStatisticsFloor.prime: bin counts differ")
+        for k in 0..<binCount {
+            let m = min(other.currentMinimum[k], other.pastMinimum[k])
+            pastMinimum[k] = m
+            for r in 0..<subwindowCount { subwindowMinima[r * binCount + k] = m }
+        }
+    }
+
     /// Stores the finished sub-window's minima in the ring and recomputes the minimum over the ring.
     private func closeSubwindow() {
         framesInSubwindow = 0

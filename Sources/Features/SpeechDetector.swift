@@ -30,6 +30,22 @@ public final class SpeechDetector {
     /// Samples pushed so far.
     public var sampleCount: Int { extractor.sampleCount }
 
+    /// Samples a caller that can wait should pass to `primeNoiseFloor` (1.6 s: the floor's memory).
+    public static let primingSamples = 25_600
+
+    /// Learns the noise floor from the opening `samples` (up to `primingSamples`) before deciding
+    /// anything, then expects the same samples pushed as usual. Without it the floor starts empty, so
+    /// a recording that opens with speech (no pause yet for the minimum to land on) has its first
+    /// words taken for the noise; with it the opening is judged against the quietest moments of its
+    /// first 1.6 s. A stream that waits for those samples before its first decision gets the same.
+    /// Call before the first `push`.
+    public func primeNoiseFloor(_ samples: UnsafeBufferPointer<Float>) {
+        precondition(sampleCount == 0, "SpeechDetector.primeNoiseFloor: call before the first push")
+        let scratch = SpeechFeatureExtractor()
+        scratch.push(UnsafeBufferPointer(rebasing: samples.prefix(Self.primingSamples))) { _, _ in }
+        extractor.primeFloor(from: scratch)
+    }
+
     /// Adds samples; appends the decisions of the frames that became final.
     public func push(_ samples: UnsafeBufferPointer<Float>, into decisions: inout [Bool]) {
         extractor.push(samples) { _, features in

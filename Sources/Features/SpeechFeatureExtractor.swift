@@ -82,6 +82,11 @@ public final class SpeechFeatureExtractor {
     public var sampleCount: Int { decimator.received }
 
     /// Frames a whole signal of `sampleCount` samples has, as the front-end: `1 + sampleCount / 160`.
+    /// Starts the noise floor from what `other` has seen (call before the first `push`).
+    func primeFloor(from other: SpeechFeatureExtractor) {
+        analyzer.primeFloor(from: other.analyzer)
+    }
+
     public static func frameCount(sampleCount: Int) -> Int { 1 + sampleCount / hopLength }
 
     /// Adds samples and calls `body(t, features)` for every frame `t` they complete, in order.

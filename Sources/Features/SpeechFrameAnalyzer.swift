@@ -112,6 +112,11 @@ final class SpeechFrameAnalyzer {
         features[F.pitchHoldLong.rawValue] = pitchHoldAverage
     }
 
+    /// Starts the noise floor from what `other` has analysed (see `MinimumStatisticsFloor.prime`).
+    func primeFloor(from other: SpeechFrameAnalyzer) {
+        floor.prime(withMinimaOf: other.floor)
+    }
+
     /// Power spectrum of the windowed frame into `power`, the floor into `noise`, and the power above
     /// it into `clean` (both from `lowBin`).
     private func spectrum(_ x: UnsafePointer<Float>) {

@@ -53,29 +53,40 @@ public enum Signals {
 }
 
 extension Signals {
-    /// A speech-like test signal that the speech detector takes for speech: back-to-back syllables of
-    /// 150-300 ms, each a source-filter vowel (glottal pulses gliding within ±20% of `pitch` Hz through
-    /// two moving formant resonators, with a raised-cosine envelope), at `amplitude` peak. Seeded by
+    /// A speech-like test signal that the speech detector takes for speech: phrases of 3-6 syllables of
+    /// 150-300 ms with 0.25-0.45 s pauses, each syllable a source-filter vowel (glottal pulses gliding
+    /// between 0.7 and 1.6 times `pitch` Hz through
+    /// two moving formant resonators, with a raised-cosine envelope), at `amplitude` peak, over a faint
+    /// noise floor 50 dB down. Seeded by
     /// `pitch` and the length, so the same call gives the same samples.
     public static func speechLike(seconds: Double, sampleRate: Int = 16000, pitch: Double = 150, amplitude: Double = 0.3) -> [Float] {
         let rate = Double(sampleRate), n = Int(seconds * rate)
         var x = [Float](repeating: 0, count: n)
         var random = SeededRandom(seed: UInt64(pitch * 1000) &+ UInt64(n))
-        var position = 0
+        var position = 0, syllablesLeft = 3 + Int(random.next() % 4)
         while position < n {
             let length = min(n - position, Int((0.15 + 0.15 * Double(random.uniform())) * rate))
             vowel(into: &x, at: position, length: length, pitch: pitch, sampleRate: rate, random: &random)
             position += length
+            syllablesLeft -= 1
+            if syllablesLeft == 0 {
+                // A pause between phrases, as speech has.
+                position += Int((0.25 + 0.2 * Double(random.uniform())) * rate)
+                syllablesLeft = 3 + Int(random.next() % 4)
+            }
         }
+        // A faint room-noise floor 50 dB under the peak: real recordings have one, and a detector that
+        // tracks the noise floor needs it (a pure synthetic signal has exact zeros between syllables).
         let peak = x.map { abs($0) }.max() ?? 0
-        return peak > 0 ? x.map { $0 * Float(amplitude) / peak } : x
+        let scale = peak > 0 ? Float(amplitude) / peak : 0, noise = Float(amplitude) * 0.05
+        return x.map { $0 * scale + (random.uniform() - 0.5) * noise }
     }
 
     /// One syllable: glottal pulses through two resonators (90 Hz bandwidth) whose frequencies glide.
     private static func vowel(into x: inout [Float], at start: Int, length: Int, pitch: Double, sampleRate rate: Double,
                               random: inout SeededRandom) {
         let u0 = Double(random.uniform()), u1 = Double(random.uniform())
-        let f0a = pitch * (0.8 + 0.4 * u0), f0b = pitch * (0.8 + 0.4 * u1)
+        let f0a = pitch * (0.7 + 0.9 * u0), f0b = pitch * (0.7 + 0.9 * u1)
         let f1a = 300 + 500 * Double(random.uniform()), f1b = 300 + 500 * Double(random.uniform())
         let f2a = 900 + 1400 * Double(random.uniform()), f2b = 900 + 1400 * Double(random.uniform())
         var phase = 0.0, glottal = 0.0, s1 = (0.0, 0.0), s2 = (0.0, 0.0)
