@@ -132,7 +132,7 @@ struct LiveServerTests {
         defer { try? FileManager.default.removeItem(at: models) }
         // Three bodies read at once, so two predictions can queue behind the running one (a waiting,
         // unread request at shutdown is covered by the HTTP server's BodyAdmissionTests).
-        let server = try Self.start(models: models, extra: ["--max-concurrency", "1", "--max-buffered-bodies", "3"])
+        let server = try Self.start(models: models, extra: ["--max-concurrency", "1", "--max-buffered-bodies", "3", "--drain-timeout", "100"])
         defer { server.terminate() }
         let wav = try Self.wavFile(seconds: 90)
         let url = "http://127.0.0.1:\(server.port)/v1/predict?vad=false"

@@ -95,7 +95,7 @@ struct ModelAndAdminRouteTests {
     /// prediction takes (timing-based versions failed under AddressSanitizer on a loaded machine).
     @Test func overloadIsRefusedWith503AndRetryAfter() throws {
         let fixture = try ServiceFixture(configuration: ServiceFixture.service { $0.maxConcurrentPredictions = 1; $0.maxQueuedPredictions = 0 })
-        let short = try ServiceFixture.speechWAV(seconds: 1)
+        let short = try ServiceFixture.speechWAV(seconds: 2)
         let release = DispatchSemaphore(value: 0)
         let finished = fixture.application.limiter.holdSlot(until: release)
         let refused = fixture.predict(short)

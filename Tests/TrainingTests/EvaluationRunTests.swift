@@ -38,13 +38,7 @@ struct EvaluationRunTests {
         ]
         var manifest = "path,label,speaker,corpus\n"
         for (name, label, speaker, rate, f0) in rows {
-            let n = Int(1.5 * Double(rate))
-            let samples = (0..<n).map { i -> Float in
-                let t = Double(i) / Double(rate)
-                var x = 0.0
-                for h in 1...8 where Double(h) * f0 < Double(rate) / 2 { x += sin(2 * .pi * f0 * Double(h) * t) / Double(h) }
-                return Float(0.2 * x * (0.5 + 0.5 * sin(2 * .pi * 3 * t)))
-            }
+            let samples = Signals.speechLike(seconds: 1.5, sampleRate: rate, pitch: f0, amplitude: 0.4)
             try Data(AudioEncoder().encode([samples], sampleRate: rate, format: .wavPCM16)).write(to: directory.appendingPathComponent(name))
             manifest += "\(name),\(label),\(speaker),toy\n"
         }
