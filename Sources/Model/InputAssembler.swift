@@ -9,6 +9,10 @@ import LinearAlgebra
 /// Builds a model's input matrix `[rows, frames]` from mono samples at the model's sample rate: the
 /// feature blocks of `ModelInputSpec.features` stacked in order, then normalised per row.
 ///
+/// With `spec.levelNormalization` the level-dependent blocks are first made relative to the clip
+/// itself (`LevelNormalization`: per-row mean over the active frames subtracted, silence floored), so
+/// a gain of the audio leaves the input unchanged; without it the blocks are exactly as before.
+///
 /// The one code path from audio to network input: the server runs it per window, the trainer per
 /// training clip, so training and serving cannot drift. The STFT is computed once and shared by the
 /// spectral blocks; pitch only when a block needs it.
@@ -28,7 +32,7 @@ public enum InputAssembler {
         let config = extractor.config
         let frames = extractor.frameCount(sampleCount: samples.count)
         var input = Matrix(rows: spec.rowCount(config: config), columns: frames)
-        var blocks = FeatureBlocks(samples: samples, extractor: extractor)
+        var blocks = FeatureBlocks(samples: samples, extractor: extractor, level: spec.levelNormalization)
         var row = 0
         for feature in spec.features {
             for block in blocks.rows(of: feature) {
@@ -67,18 +71,24 @@ public enum InputAssembler {
 }
 
 /// The feature blocks of one clip, with the intermediate results several blocks share (the STFT,
-/// log-mel, MFCC, pitch track) computed on first use.
+/// log-mel, MFCC, pitch track, frame energy) computed on first use. With `level`, log-mel (and so
+/// everything derived from it) and energy are relative to the clip, pitch and voicing 0 on inactive
+/// frames (`LevelNormalization`).
 private struct FeatureBlocks {
     let samples: [Float]
     let extractor: FeatureExtractor
+    let level: LevelNormalization?
     private var spectrogram: PowerSpectrogram?
     private var logMel: Matrix?
     private var mfcc: Matrix?
     private var pitch: PitchTrack?
+    private var energy: [Float]?
+    private var active: [Bool]?
 
-    init(samples: [Float], extractor: FeatureExtractor) {
+    init(samples: [Float], extractor: FeatureExtractor, level: LevelNormalization?) {
         self.samples = samples
         self.extractor = extractor
+        self.level = level
     }
 
     /// The rows `feature` contributes, `[rows, frames]` each, in order.
@@ -91,9 +101,11 @@ private struct FeatureBlocks {
         case .mfccDeltaDelta: return [extractor.deltas(cepstrum(), order: 2)]
         case .pitch:
             let track = yin()
-            return [row(zip(track.frequencies, track.voiced).map { f, voiced in voiced && f > 0 ? 12 * Float.log2(f / 55) : 0 })]
-        case .voicing: return [row(yin().voiced.map { $0 ? 1 : 0 })]
-        case .energy: return [row(extractor.energyDecibels(rms: extractor.rms(samples)))]
+            return [row(silenced(zip(track.frequencies, track.voiced).map { f, voiced in voiced && f > 0 ? 12 * Float.log2(f / 55) : 0 }))]
+        case .voicing: return [row(silenced(yin().voiced.map { $0 ? 1 : 0 }))]
+        case .energy:
+            guard let level else { return [row(decibels())] }
+            return [row(level.relativeEnergy(decibels(), active: activity()))]
         case .zeroCrossingRate: return [row(extractor.zeroCrossingRate(samples))]
         case .spectralShape:
             let shape = extractor.spectralShape(spectrogram: spectrum())
@@ -111,11 +123,35 @@ private struct FeatureBlocks {
         return value
     }
 
+    /// Log-mel, dB re full scale; relative to the clip with `level`.
     private mutating func mel() -> Matrix {
         if let logMel { return logMel }
-        let value = extractor.logMel(spectrogram: spectrum())
+        var value = extractor.logMel(spectrogram: spectrum())
+        if let level { value = level.relativeLogMel(value, active: activity()) }
         logMel = value
         return value
+    }
+
+    /// Frame energy, dB re full scale.
+    private mutating func decibels() -> [Float] {
+        if let energy { return energy }
+        let value = extractor.energyDecibels(rms: extractor.rms(samples))
+        energy = value
+        return value
+    }
+
+    /// `LevelNormalization`'s active frames (empty without `level`, never asked for then).
+    private mutating func activity() -> [Bool] {
+        if let active { return active }
+        let value = level?.activeFrames(energyDecibels: decibels()) ?? []
+        active = value
+        return value
+    }
+
+    /// `values` with inactive frames set to 0 under `level`; unchanged without it.
+    private mutating func silenced(_ values: [Float]) -> [Float] {
+        guard level != nil else { return values }
+        return zip(values, activity()).map { value, isActive in isActive ? value : 0 }
     }
 
     private mutating func cepstrum() -> Matrix {

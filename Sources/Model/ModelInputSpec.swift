@@ -42,17 +42,24 @@ public struct ModelInputSpec: Codable, Sendable, Equatable {
     /// Per-row mean and standard deviation from the training set: row r is fed as `(x - mean[r]) / std[r]`.
     public var mean: [Float]
     public var standardDeviation: [Float]
+    /// Level-dependent rows (log-mel and what is derived from it, energy) made relative to the clip or
+    /// window itself before `mean` / `standardDeviation` apply (`LevelNormalization`); nil (a manifest
+    /// without the key, as every model before it) leaves them in dB re full scale.
+    public var levelNormalization: LevelNormalization?
 
-    public init(features: [Feature], layout: Layout, windowSeconds: Double, mean: [Float] = [], standardDeviation: [Float] = []) {
+    public init(features: [Feature], layout: Layout, windowSeconds: Double, mean: [Float] = [], standardDeviation: [Float] = [],
+                levelNormalization: LevelNormalization? = nil) {
         self.features = features
         self.layout = layout
         self.windowSeconds = windowSeconds
         self.mean = mean
         self.standardDeviation = standardDeviation
+        self.levelNormalization = levelNormalization
     }
 
     enum CodingKeys: String, CodingKey {
         case features, layout, windowSeconds = "window_seconds", mean, standardDeviation = "standard_deviation"
+        case levelNormalization = "level_normalization"
     }
 
     /// Rows contributed by `feature` under `config`.

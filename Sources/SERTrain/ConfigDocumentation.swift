@@ -12,6 +12,8 @@ enum ConfigDocumentation {
       crop_seconds: training crop; short clips are tiled (3.0)
       trim_silence_db: trim edge frames this far below the peak (50; 0 = off)
       dither_db: white dither added to every recording, dBFS (-75; null = off)
+      level_normalization: rows relative to the clip's active frames (null = off;
+        {"active_range_db": 40, "floor_db": 70}; then gain_db does nothing)
       layers: layers after the input (conv1d CNN + attentive pooling + head)
       epochs, batch_size: 30, 32
       optimizer: adam | adamw (adamw); weight_decay: 0.05

@@ -9,7 +9,7 @@ import NeuralNet
 /// with `copyProbability`, one of the store's precomputed waveform copies (own random stream, so
 /// without copies every other draw is unchanged); telephone or clean version,
 /// a random crop of `cropFrames` (shorter clips are tiled from a random phase), a random gain in
-/// dB added to the log-mel and energy rows, normalisation `(x − mean) / std` exactly as
+/// dB added to the log-mel and energy rows (none under level normalisation), normalisation `(x − mean) / std` exactly as
 /// `InputAssembler`, then SpecAugment time and frequency masks set to 0 (the normalised mean).
 public struct BatchAssembler: Sendable {
     public let store: FeatureStore
@@ -28,10 +28,13 @@ public struct BatchAssembler: Sendable {
         var row = 0
         var gain: [Int] = []
         var mel: Range<Int>?
+        // Under level normalisation the cached rows are already relative to the clip: a gain would
+        // not change them at serving, so it must not here either.
+        let shiftsLevel = config.levelNormalization == nil
         for feature in config.features {
             let count = ModelInputSpec.rowCount(of: feature, config: config.featureConfig)
-            if feature == .logMel { gain += Array(row..<(row + count)); mel = row..<(row + count) }
-            if feature == .energy { gain += Array(row..<(row + count)) }
+            if feature == .logMel { mel = row..<(row + count) }
+            if shiftsLevel, feature == .logMel || feature == .energy { gain += Array(row..<(row + count)) }
             row += count
         }
         gainRows = gain

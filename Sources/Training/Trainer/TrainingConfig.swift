@@ -42,6 +42,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var trimSilenceDecibels: Float = 50
     /// White dither added to every training/evaluation recording, dBFS (null = none).
     public var ditherDecibels: Float? = -75
+    /// Level-dependent input rows relative to the clip itself (`LevelNormalization`, stored in the
+    /// model's input spec so the server does the same per window); null = dB re full scale, as before.
+    /// With it, `gainDecibels` has nothing to shift (a gain leaves the input unchanged).
+    public var levelNormalization: LevelNormalization?
 
     // MARK: Architecture
 
@@ -112,7 +116,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     /// Probability of training on the telephone-channel version of a file instead of the clean one.
     public var telephoneProbability = 0.5
-    /// Random gain, ±dB (shifts the log-mel and energy rows, which is exactly what a gain does to them).
+    /// Random gain, ±dB (shifts the log-mel and energy rows, which is exactly what a gain does to them;
+    /// nothing under `levelNormalization`, whose rows a gain does not change).
     public var gainDecibels: Float = 6
     /// SpecAugment: number of time masks and their maximum width, frames.
     public var timeMasks = 2
@@ -171,7 +176,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     /// The model's input description without normalisation statistics.
     public var inputSpec: ModelInputSpec {
-        ModelInputSpec(features: features, layout: layout, windowSeconds: windowSeconds)
+        ModelInputSpec(features: features, layout: layout, windowSeconds: windowSeconds, levelNormalization: levelNormalization)
     }
 
     /// The network architecture for this input.
@@ -194,7 +199,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, version, manifest, labelMap = "label_map", featureConfig = "feature_config", features, layout
-        case windowSeconds = "window_seconds", cropSeconds = "crop_seconds", trimSilenceDecibels = "trim_silence_db", ditherDecibels = "dither_db", layers, epochs, batchSize = "batch_size", optimizer
+        case windowSeconds = "window_seconds", cropSeconds = "crop_seconds", trimSilenceDecibels = "trim_silence_db", ditherDecibels = "dither_db"
+        case levelNormalization = "level_normalization", layers, epochs, batchSize = "batch_size", optimizer
         case learningRate = "learning_rate", minimumLearningRate = "minimum_learning_rate", schedule
         case warmupEpochs = "warmup_epochs", stepEpochs = "step_epochs", stepGamma = "step_gamma"
         case weightDecay = "weight_decay", labelSmoothing = "label_smoothing", classWeighting = "class_weighting"
@@ -222,6 +228,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         cropSeconds = try value(.cropSeconds, cropSeconds)
         trimSilenceDecibels = try value(.trimSilenceDecibels, trimSilenceDecibels)
         ditherDecibels = c.contains(.ditherDecibels) ? try c.decodeIfPresent(Float.self, forKey: .ditherDecibels) : ditherDecibels
+        levelNormalization = try c.decodeIfPresent(LevelNormalization.self, forKey: .levelNormalization)
         layers = try value(.layers, Self.defaultLayers(labels: labelMap.labels.count))
         epochs = try value(.epochs, epochs)
         batchSize = try value(.batchSize, batchSize)
