@@ -6,10 +6,13 @@ import Foundation
 import HTTPServer
 
 extension HTTPResponse {
-    /// A JSON response with `body` encoded by its `Encodable` conformance (keys in declaration order).
+    /// A JSON response with `body` encoded by its `Encodable` conformance.
     static func json(_ status: Int, encoding body: some Encodable) -> HTTPResponse {
-        // The response types hold plain strings, finite numbers, arrays and objects: encoding cannot fail.
-        let data = try! JSONEncoder().encode(body)
+        // Sorted keys: the same bytes for the same answer in every process (a keyed container's order
+        // is not kept). The types hold plain strings, finite numbers, arrays and objects: encoding cannot fail.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try! encoder.encode(body)
         return .json(status, [UInt8](data))
     }
 }
