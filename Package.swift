@@ -83,7 +83,7 @@ let package = Package(
 
         // Audio features (log-mel, MFCC, pitch, formants, ...) from [Float] PCM; librosa parity fixtures.
         .target(name: "Features", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"], resources: [.copy("Fixtures")]),
         .target(name: "NeuralNet", dependencies: ["LinearAlgebra"]),
 
         // The model: its file (safetensors + manifest), input spec, the front-end shared by server and

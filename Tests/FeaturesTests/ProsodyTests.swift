@@ -2,6 +2,7 @@ import Foundation
 import Features
 import LinearAlgebra
 import Testing
+import TestSupport
 
 @Suite("Pitch, formants, voice activity and speech rate")
 struct ProsodyTests {

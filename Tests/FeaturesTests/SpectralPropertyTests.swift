@@ -1,6 +1,7 @@
 import Features
 import LinearAlgebra
 import Testing
+import TestSupport
 
 @Suite("Spectral features: shapes and properties")
 struct SpectralPropertyTests {

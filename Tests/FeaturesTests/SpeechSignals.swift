@@ -1,37 +1,22 @@
 import Foundation
+import TestSupport
 
 /// Deterministic signals for the speech detector's tests: call-progress tones, noises and a
 /// speech-like vowel sequence with its exact on/off reference, all at 16 kHz.
 enum SpeechSignals {
     static let rate = 16_000.0
 
-    /// Seeded generator (SplitMix64) with Gaussian draws.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func gaussian() -> Double {
-            (-2 * log(max(1e-300, uniform()))).squareRoot() * cos(2 * Double.pi * uniform())
-        }
-    }
-
     static func white(seconds: Double, rms: Double, seed: UInt64) -> [Float] {
-        var random = Random(state: seed)
-        return (0..<Int(seconds * rate)).map { _ in Float(rms * random.gaussian()) }
+        var random = SeededRandom(seed: seed)
+        return (0..<Int(seconds * rate)).map { _ in Float(rms * random.normal()) }
     }
 
     /// Pink noise (Paul Kellet's filter), scaled to `rms`.
     static func pink(seconds: Double, rms: Double, seed: UInt64) -> [Float] {
-        var random = Random(state: seed)
+        var random = SeededRandom(seed: seed)
         var b = [Double](repeating: 0, count: 7)
         let y = (0..<Int(seconds * rate)).map { _ -> Double in
-            let w = random.gaussian()
+            let w = random.normal()
             b[0] = 0.99886 * b[0] + w * 0.0555179; b[1] = 0.99332 * b[1] + w * 0.0750759
             b[2] = 0.96900 * b[2] + w * 0.1538520; b[3] = 0.86650 * b[3] + w * 0.3104856
             b[4] = 0.55000 * b[4] + w * 0.5329522; b[5] = -0.7616 * b[5] - w * 0.0168980
@@ -55,7 +40,7 @@ enum SpeechSignals {
 
     /// Keyed DTMF digits: 80 ms tones 80 ms apart, then 1 s pauses.
     static func dtmf(seconds: Double, amplitude: Double, seed: UInt64) -> [Float] {
-        var random = Random(state: seed)
+        var random = SeededRandom(seed: seed)
         let rows = [697.0, 770, 852, 941], columns = [1209.0, 1336, 1477, 1633]
         var x = [Float](repeating: 0, count: Int(seconds * rate))
         var start = 1600
@@ -85,13 +70,13 @@ enum SpeechSignals {
     /// phrases of 3-6, phrases 0.6-1.5 s apart, starting after 1 s. Returns the signal (peak ~0.3)
     /// and the reference per 10 ms frame (frames inside a phrase).
     static func syllables(seconds: Double, seed: UInt64) -> (samples: [Float], speech: [Bool]) {
-        var random = Random(state: seed)
+        var random = SeededRandom(seed: seed)
         let n = Int(seconds * rate)
         var x = [Float](repeating: 0, count: n), speech = [Bool](repeating: false, count: 1 + n / 160)
         var position = Int(rate)
         while true {
             let count = 3 + Int(random.next() % 4)
-            let lengths = (0..<count).map { _ in Int((0.15 + 0.15 * random.uniform()) * rate) }
+            let lengths = (0..<count).map { _ in Int((0.15 + 0.15 * random.unit()) * rate) }
             guard position + lengths.reduce(0, +) < n - Int(rate / 2) else { break }
             let phraseStart = position
             for length in lengths {
@@ -99,15 +84,15 @@ enum SpeechSignals {
                 position += length
             }
             for t in (phraseStart / 160)...(position / 160) { speech[t] = true }
-            position += Int((0.6 + 0.9 * random.uniform()) * rate)
+            position += Int((0.6 + 0.9 * random.unit()) * rate)
         }
         return (x, speech)
     }
 
-    private static func vowel(into x: inout [Float], at start: Int, length: Int, random: inout Random) {
-        let f0a = 100 + 150 * random.uniform(), f0b = f0a * (0.8 + 0.4 * random.uniform())
-        let f1a = 300 + 500 * random.uniform(), f1b = 300 + 500 * random.uniform()
-        let f2a = 900 + 1400 * random.uniform(), f2b = 900 + 1400 * random.uniform()
+    private static func vowel(into x: inout [Float], at start: Int, length: Int, random: inout SeededRandom) {
+        let f0a = 100 + 150 * random.unit(), f0b = f0a * (0.8 + 0.4 * random.unit())
+        let f1a = 300 + 500 * random.unit(), f1b = 300 + 500 * random.unit()
+        let f2a = 900 + 1400 * random.unit(), f2b = 900 + 1400 * random.unit()
         var phase = 0.0, s1 = (0.0, 0.0), s2 = (0.0, 0.0), glottal = 0.0
         let r = exp(-Double.pi * 90 / rate)
         /// One two-pole resonator step at `f` Hz (90 Hz bandwidth), state (y[n−1], y[n−2]).

@@ -25,6 +25,14 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Uniform in [0, 1).
     public mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
 
+    /// Uniform in [0, 1) with 53 bits.
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// Standard normal in Double (Box-Muller on `unit()`).
+    public mutating func normal() -> Double {
+        (-2 * log(max(1e-300, unit()))).squareRoot() * cos(2 * Double.pi * unit())
+    }
+
     /// Standard normal (Box-Muller).
     public mutating func gaussian() -> Float {
         let u = max(Double(next() >> 11) / Double(1 << 53), 1e-300), v = Double(next() >> 11) / Double(1 << 53)

@@ -1,7 +1,9 @@
 import Features
+@testable import Training
 import Foundation
 import LinearAlgebra
 import Testing
+import TestSupport
 
 @Suite("Feature export")
 struct FeatureExportTests {

@@ -1,3 +1,5 @@
+import Features
+import LinearAlgebra
 import LinearAlgebra
 
 /// Pure formatting of features for export (`ser-train features`): builds labelled tables from an

@@ -1,3 +1,5 @@
+import Features
+import LinearAlgebra
 /// Feature groups the `ser-train features` command exports; raw values are the CLI's `--kind` names.
 public enum FeatureKind: String, CaseIterable, Sendable, Codable {
     /// `[melBandCount, frames]` log-mel, dB.

@@ -1,15 +1,15 @@
 import Foundation
 
 /// Deterministic test signals.
-enum SyntheticSignals {
-    static func sine(frequency: Double, sampleRate: Int, seconds: Double, amplitude: Double = 0.5) -> [Float] {
+public enum SyntheticSignals {
+    public static func sine(frequency: Double, sampleRate: Int, seconds: Double, amplitude: Double = 0.5) -> [Float] {
         (0..<Int(seconds * Double(sampleRate))).map {
             Float(amplitude * sin(2 * Double.pi * frequency * Double($0) / Double(sampleRate)))
         }
     }
 
     /// Harmonic tone: `harmonics` partials of `frequency` with amplitudes 1/k, scaled to `amplitude`.
-    static func harmonicTone(frequency: Double, sampleRate: Int, seconds: Double, harmonics: Int = 6,
+    public static func harmonicTone(frequency: Double, sampleRate: Int, seconds: Double, harmonics: Int = 6,
                              amplitude: Double = 0.5) -> [Float] {
         let n = Int(seconds * Double(sampleRate))
         var y = [Double](repeating: 0, count: n)
@@ -21,18 +21,14 @@ enum SyntheticSignals {
     }
 
     /// Seeded uniform white noise in [-amplitude, amplitude].
-    static func noise(count: Int, amplitude: Double, seed: UInt64) -> [Float] {
-        var state = seed
-        return (0..<count).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            let unit = Double(state >> 11) / Double(1 << 53)
-            return Float(amplitude * (2 * unit - 1))
-        }
+    public static func noise(count: Int, amplitude: Double, seed: UInt64) -> [Float] {
+        var random = SeededRandom(seed: seed)
+        return (0..<count).map { _ in Float(amplitude * (2 * random.unit() - 1)) }
     }
 
     /// A source-filter vowel: an impulse train at `f0` with −6 dB/octave tilt through cascaded
     /// two-pole resonators at `formants` (Hz) with `bandwidths` (Hz), scaled to peak 0.5.
-    static func vowel(f0: Double, formants: [Double], bandwidths: [Double], sampleRate: Int, seconds: Double) -> [Float] {
+    public static func vowel(f0: Double, formants: [Double], bandwidths: [Double], sampleRate: Int, seconds: Double) -> [Float] {
         let n = Int(seconds * Double(sampleRate)), sr = Double(sampleRate)
         var y = [Double](repeating: 0, count: n)
         let period = sr / f0

@@ -1,3 +1,5 @@
+import Features
+import LinearAlgebra
 import LinearAlgebra
 
 /// A feature matrix with the labels an export needs: a name per row, and per column either the frame

@@ -1,3 +1,5 @@
+import Features
+import LinearAlgebra
 import LinearAlgebra
 
 /// NumPy `.npy` format version 1.0 for a Float matrix: the magic `\x93NUMPY`, version bytes 1 0,
