@@ -157,7 +157,9 @@ def make_clips(directory, shared):
     with open(os.path.join(shared, "manifest.csv")) as f:
         next(f)
         for line in f:
-            files.append(os.path.join(shared, line.split(",")[0]))
+            path = line.split(",")[0]
+            if path.endswith((".flac", ".wav")):  # sox reads these; the Opus corpora it cannot
+                files.append(os.path.join(shared, path))
     files.sort()
     def concat(out, seconds, picks, rate, extra=()):
         subprocess.run(["sox", *picks, "-r", str(rate), "-c", "1", *extra, out, "trim", "0", str(seconds)], check=True)
