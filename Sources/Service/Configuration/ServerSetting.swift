@@ -6,7 +6,7 @@ import Logging
 public struct ServerSetting: Sendable {
     /// Flag name without dashes, e.g. "max-body-bytes".
     public let name: String
-    /// Value placeholder in `--help`, e.g. "bytes".
+    /// What the value is, as `--help` shows it after the flag, e.g. "bytes".
     public let valueName: String
     public let help: String
     /// The default as a person reads it, e.g. "67108864 (64 MiB)".
