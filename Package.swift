@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "Model", "ModelRegistry", "AudioDecoding", "TestSupport"], exclude: ["BadInputs"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "NeuralNet", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model", "AudioDecoding", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model", "AudioDecoding", "LinearAlgebra", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ModelRegistryTests", dependencies: ["ModelRegistry", "Model", "TestSupport"]),
 
         // Audio features (log-mel, MFCC, pitch, formants, ...) from [Float] PCM; librosa parity fixtures.
