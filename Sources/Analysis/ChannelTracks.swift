@@ -62,6 +62,17 @@ struct ChannelTracks {
         return decisions.lazy.map(\.count).min() ?? 0
     }
 
+    /// Frames whose decision is final once `samples` samples per channel are in, the same for every
+    /// caller whatever the block sizes: none before the opening the detectors prime on, then every frame
+    /// `t` whose centre `hop·t` lies the detector's latency (`SpeechDetectorConfiguration.latencySamples`,
+    /// 237 ms) behind. A window judged on these frames is judged the same in a live stream, as soon as
+    /// its audio is in, and in a file. Every frame when there is no detector.
+    func framesDecided(afterSamples samples: Int) -> Int {
+        guard let detector = detectors.first else { return Int.max }
+        guard samples >= SpeechDetector.primingSamples, samples >= detector.configuration.latencySamples else { return 0 }
+        return (samples - detector.configuration.latencySamples) / hopLength + 1
+    }
+
     /// Speech frames of channel `channel` among `frames` (clipped to the frames decided so far).
     func speechFrames(channel: Int, frames: Range<Int>) -> Int {
         guard !detectors.isEmpty else { return frames.clamped(to: 0..<frameCount).count }

@@ -145,8 +145,7 @@ public final class IncrementalAnalysis {
     /// Hands out every planned window whose samples are in and whose speech frames are decided.
     private func submitReadyWindows() throws(AnalysisError) {
         while let window = schedule.next(received: sampleCount, ended: ended) {
-            let lastFrame = max(window.lower / hopLength + 1, window.upper / hopLength)
-            guard ended || !options.voiceActivityDetection || tracks.decidedFrames >= lastFrame else { return }
+            guard ended || !options.voiceActivityDetection || tracks.decidedFrames >= judgedFrames(window).upperBound else { return }
             schedule.take()
             if openSegments[window.segment] == nil {
                 openSegments[window.segment] = (schedule.windowsPerSegment[window.segment] * channelCount,
@@ -159,15 +158,29 @@ public final class IncrementalAnalysis {
         }
     }
 
-    /// Seconds of speech in the window's counted stretch, or nil when it has less than the options
-    /// ask for (all of it when voice activity detection is off).
+    /// The frames a window's speech is judged on: its counted frames (`lower / hop ..< upper / hop`)
+    /// whose decisions are final once its audio is in (or, for a window inside the opening the
+    /// detectors prime on, once that is in). The detector decides 237 ms behind its input; a live
+    /// stream does not wait for those last frames, and a file is judged the same way.
+    private func judgedFrames(_ window: WindowPlan.Window) -> Range<Int> {
+        let f0 = window.lower / hopLength, f1 = max(f0 + 1, window.upper / hopLength)
+        let decided = tracks.framesDecided(afterSamples: max(window.upper, SpeechDetector.primingSamples))
+        return f0..<min(f1, max(f0 + 1, decided))
+    }
+
+    /// Seconds of speech in the window's counted stretch (the share of speech among its judged frames,
+    /// over its whole length), or nil when it has less than the options ask for (all of it when voice
+    /// activity detection is off).
     private func speechSeconds(_ window: WindowPlan.Window, channel: Int) -> Double? {
         let rate = Double(sampleRate)
-        guard options.voiceActivityDetection else { return Double(window.upper - window.lower) / rate }
-        let f0 = window.lower / hopLength, f1 = max(f0 + 1, window.upper / hopLength)
-        let seconds = Double(tracks.speechFrames(channel: channel, frames: f0..<f1) * hopLength) / rate
-        let needed = min(options.minimumSpeechSeconds, Double(window.upper - window.lower) / rate * 0.5)
-        return seconds > 0 && seconds >= needed ? seconds : nil
+        let seconds = Double(window.upper - window.lower) / rate
+        guard options.voiceActivityDetection else { return seconds }
+        let judged = judgedFrames(window)
+        let f1 = max(judged.lowerBound + 1, window.upper / hopLength)
+        let speechFrames = Double(tracks.speechFrames(channel: channel, frames: judged)) * Double(f1 - judged.lowerBound) / Double(judged.count)
+        let speech = speechFrames * Double(hopLength) / rate
+        let needed = min(options.minimumSpeechSeconds, seconds * 0.5)
+        return speech > 0 && speech >= needed ? speech : nil
     }
 
     private func submit(_ job: WindowJob) throws(AnalysisError) {
