@@ -136,9 +136,10 @@ public struct WebSocketReader: Sendable {
         }
         if messageKind == nil {
             messageKind = header.opcode
-            // The first frame's length is a good guess for the message (later fragments grow it
-            // geometrically; reserving for each would copy quadratically).
-            message.reserveCapacity(Int(header.payloadLength))
+            // The first frame's length is a good guess for the message, up to 64 KiB so that a header
+            // alone cannot make us allocate maxMessageBytes (later bytes grow it geometrically;
+            // reserving per fragment would copy quadratically).
+            message.reserveCapacity(Int(min(header.payloadLength, 1 << 16)))
         }
         readOffset += header.headerLength
         frame = header
@@ -187,11 +188,14 @@ public struct WebSocketReader: Sendable {
         case .ping: return .ping(payload)
         case .pong: return .pong(payload)
         default:
-            let message = try Self.closeMessage(payload)
+            let close = try Self.closeMessage(payload)
+            // Nothing after a close frame is read, and an unfinished message never will be.
             closed = true
             input = []
             readOffset = 0
-            return message
+            message = []
+            messageKind = nil
+            return close
         }
     }
 

@@ -131,6 +131,11 @@ struct ReaderRuleTests {
         reader.append(clientFrame(.text, Self.hello))
         #expect(try reader.next() == nil)
         #expect(reader.bufferedBytes == 0)
+        // A close in the middle of a fragmented message drops the fragments.
+        var closing = WebSocketReader(maxMessageBytes: 100)
+        closing.append(clientFrame(.binary, [UInt8](repeating: 1, count: 50), fin: false) + clientFrame(.close, []))
+        #expect(try closing.next() == .close(code: nil, reason: ""))
+        #expect(closing.bufferedBytes == 0)
     }
 
     // MARK: Size
