@@ -39,7 +39,7 @@ test: build
 	@$(MAKE) --no-print-directory check-deploy
 	@$(MAKE) --no-print-directory check-fuzz
 
-# Short libFuzzer runs of the four fuzz targets (fuzz/, .build-fuzz/): FUZZ_SECONDS each. The longer
+# Short libFuzzer runs of the five fuzz targets (fuzz/, .build-fuzz/): FUZZ_SECONDS each. The longer
 # runs, sanitizers, soak and fault injection are scripts (see RELIABILITY.md).
 FUZZ_SECONDS ?= 20
 check-fuzz:

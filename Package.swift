@@ -10,6 +10,8 @@
 // Each C library is imported by exactly one Swift wrapper target:
 //   COpenBLAS, CFFTW -> LinearAlgebra;  CSndFile, CSoxr -> AudioDecoding;  CMicroHTTPD -> HTTPServer;
 //   CMalloc (glibc's mallopt) -> SERServer.
+// WebSocket (RFC 6455 framing and handshake, pure Swift) depends on nothing and knows nothing of HTTP
+// servers or emotions.
 import PackageDescription
 
 /// `-target-cpu skylake-avx512` (AVX-512 F/CD/BW/DQ/VL, as OpenBLAS's SkylakeX kernel) for the
@@ -53,6 +55,8 @@ let package = Package(
 
         // MARK: HTTP transport (knows nothing about emotions)
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")]),
+        // RFC 6455: frame reader and encoder, close codes, opening handshake (SHA-1, base64). No dependencies.
+        .target(name: "WebSocket"),
 
         // MARK: The service and the trainer
         .target(
@@ -80,6 +84,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "AudioDecodingTests", dependencies: ["AudioDecoding", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(name: "WebSocketTests", dependencies: ["WebSocket"]),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "HTTPServer", "Model", "ModelRegistry", "AudioDecoding", "TestSupport"], exclude: ["BadInputs"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "NeuralNet", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model", "AudioDecoding", "LinearAlgebra", "TestSupport"], exclude: ["Fixtures"]),
@@ -134,6 +139,7 @@ if Context.environment["SER_FUZZ"] != nil {
         ("FuzzModelFile", ["ModelRegistry", "NeuralNet", "TestSupport"]),
         ("FuzzMultipart", ["HTTPServer"]),
         ("FuzzRequest", ["Service", "HTTPServer", "ModelRegistry", "AudioDecoding", "TestSupport"]),
+        ("FuzzWebSocketFrame", ["WebSocket"]),
     ] as [(String, [Target.Dependency])] {
         var all = dependencies + ["FuzzSupport"]
         if name == "FuzzRequest" { all.append(.product(name: "Logging", package: "swift-log")) }

@@ -3,7 +3,7 @@
 
 Audio seeds are short (0.15-0.3 s) so libFuzzer's mutations stay cheap; model-file seeds come from the
 FuzzModelFile binary itself (`FUZZ_WRITE_SEEDS=dir`, TinyModel), see scripts/reliability/fuzz.sh --seeds.
-Run with the project venv: .venv/bin/python fuzz/make-corpus.py
+Run with the project venv: .venv/bin/python fuzz/make-corpus.py [TARGET ...]   (default: every target)
 """
 import io
 import json
@@ -167,11 +167,77 @@ def model_seeds():
         write("model", name, data)
 
 
+def ws_frame(opcode, payload=b"", fin=True, mask=b"\x37\xfa\x21\x3d", rsv=0, length=None, length_bytes=None):
+    """One client frame (masked unless mask is None); `length`/`length_bytes` force a header for bad or non-minimal lengths."""
+    n = len(payload) if length is None else length
+    head = bytes([(0x80 if fin else 0) | rsv | opcode])
+    m = 0x80 if mask is not None else 0
+    size = length_bytes if length_bytes is not None else (0 if n <= 125 else 2 if n <= 0xFFFF else 8)
+    if size == 0:
+        head += bytes([m | n])
+    elif size == 2:
+        head += bytes([m | 126]) + struct.pack(">H", n)
+    else:
+        head += bytes([m | 127]) + struct.pack(">Q", n)
+    if mask is None:
+        return head + payload
+    return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def websocket_seeds():
+    # First byte: how FuzzWebSocketFrame splits the rest into appends (0 all at once, 1 byte at a time,
+    # 2 | n << 2 chunks of n + 1 bytes, 3 generated sizes); the rest is client bytes.
+    text, binary, cont, close, ping, pong = 1, 2, 0, 8, 9, 10
+    emoji = "😀".encode()
+    seeds = {
+        "text_hello.bin": b"\x00" + ws_frame(text, b"Hello"),
+        "fragmented_with_ping.bin": b"\x01" + ws_frame(text, b"Hel", fin=False) + ws_frame(ping, b"?") + ws_frame(cont, b"lo"),
+        "binary_256.bin": b"\x1e" + ws_frame(binary, bytes(range(256))),
+        "binary_at_limit.bin": b"\x03" + ws_frame(binary, bytes(4096)),
+        "non_minimal_64bit_length.bin": b"\x02" + ws_frame(binary, b"12345", length_bytes=8),
+        "emoji_split.bin": b"\x07" + ws_frame(text, b"a" + emoji[:2], fin=False) + ws_frame(pong, b"") + ws_frame(cont, emoji[2:] + b"b"),
+        "close_normal.bin": b"\x00" + ws_frame(ping, b"") + ws_frame(close, struct.pack(">H", 1000) + "bye ✓".encode()),
+        "close_empty.bin": b"\x01" + ws_frame(close),
+        "many_small.bin": b"\x0b" + b"".join(ws_frame(binary if i % 2 else text, b"x" * i) for i in range(12)),
+        # Raw UTF-8 (not frames) for the text-message check, which reads the rest as one text payload:
+        # the first and last sequence of every row of Unicode's Table 3-7, so one mutated byte crosses
+        # a boundary (overlong, surrogate, above U+10FFFF).
+        "utf8_boundaries.txt": b"\x00" + b" ".join([b"\x7f", b"\xc2\x80", b"\xdf\xbf", b"\xe0\xa0\x80", b"\xe0\xbf\xbf", b"\xe1\x80\x80",
+                                                 b"\xec\xbf\xbf", b"\xed\x80\x80", b"\xed\x9f\xbf", b"\xee\x80\x80", b"\xef\xbf\xbf",
+                                                 b"\xf0\x90\x80\x80", b"\xf0\xbf\xbf\xbf", b"\xf1\x80\x80\x80", b"\xf3\xbf\xbf\xbf",
+                                                 b"\xf4\x80\x80\x80", b"\xf4\x8f\xbf\xbf"]),
+        "utf8_text.txt": b"\x05" + "Grüße, Zürich 😀 € ĳ".encode(),
+        # Invalid: each must fail with 1002, 1007 or 1009.
+        "unmasked.bin": b"\x00" + ws_frame(text, b"Hello", mask=None),
+        "rsv1.bin": b"\x00" + ws_frame(text, b"Hello", rsv=0x40),
+        "reserved_opcode.bin": b"\x00" + ws_frame(3, b"?"),
+        "long_ping.bin": b"\x00" + ws_frame(ping, bytes(126)),
+        "fragmented_ping.bin": b"\x00" + ws_frame(ping, b"", fin=False),
+        "lone_continuation.bin": b"\x00" + ws_frame(cont, b"lo"),
+        "text_inside_fragmented.bin": b"\x00" + ws_frame(binary, b"a", fin=False) + ws_frame(text, b"b"),
+        "bad_utf8.bin": b"\x01" + ws_frame(text, b"ok \xed\xa0\x80"),
+        "truncated_utf8.bin": b"\x00" + ws_frame(text, b"ok \xe2\x82"),
+        "close_one_byte.bin": b"\x00" + ws_frame(close, b"\x03"),
+        "close_1005.bin": b"\x00" + ws_frame(close, struct.pack(">H", 1005)),
+        "close_bad_reason.bin": b"\x00" + ws_frame(close, struct.pack(">H", 1000) + b"\xff"),
+        "too_big.bin": b"\x00" + ws_frame(binary, b"", length=5000)[:8],
+        "length_top_bit.bin": b"\x00" + ws_frame(binary, b"", length=1 << 63, length_bytes=8)[:14],
+    }
+    for name, data in seeds.items():
+        write("websocket", name, data)
+
+
 if __name__ == "__main__":
-    audio = audio_seeds()
-    multipart_seeds(audio["wav_pcm16_8k.wav"])
-    request_seeds(encode(speech(0.6, 8000, channels=2), 8000, "WAV", "ULAW"), encode(speech(0.6, 16000), 16000, "FLAC", "PCM_16"))
-    model_seeds()
+    only = set(sys.argv[1:])
+    wanted = lambda target: not only or target in only
+    if wanted("audio") or wanted("multipart") or wanted("request"):
+        audio = audio_seeds()
+        multipart_seeds(audio["wav_pcm16_8k.wav"])
+        request_seeds(encode(speech(0.6, 8000, channels=2), 8000, "WAV", "ULAW"), encode(speech(0.6, 16000), 16000, "FLAC", "PCM_16"))
+    if wanted("model"):
+        model_seeds()
+    if wanted("websocket"):
+        websocket_seeds()
     for t in sorted(os.listdir(ROOT)):
         files = os.listdir(os.path.join(ROOT, t))
         print(t, len(files), "files,", sum(os.path.getsize(os.path.join(ROOT, t, f)) for f in files), "bytes")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# libFuzzer runs of the four fuzz targets (fuzz/Fuzz*), bounded in time, memory and per-input time.
+# libFuzzer runs of the five fuzz targets (fuzz/Fuzz*), bounded in time, memory and per-input time.
 #
 #   scripts/reliability/fuzz.sh [SECONDS_PER_TARGET]     build (SER_FUZZ=1, -sanitize=fuzzer,address) and run each
 #   FUZZ_TARGETS="FuzzMultipart" scripts/reliability/fuzz.sh 30     only some targets
@@ -14,7 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
-TARGETS=${FUZZ_TARGETS:-"FuzzAudioDecoder FuzzModelFile FuzzMultipart FuzzRequest"}
+TARGETS=${FUZZ_TARGETS:-"FuzzAudioDecoder FuzzModelFile FuzzMultipart FuzzRequest FuzzWebSocketFrame"}
 RSS_MB=${FUZZ_RSS_MB:-2048}
 TIMEOUT_S=${FUZZ_TIMEOUT_S:-10}
 JOBS=${FUZZ_BUILD_JOBS:-2}
@@ -23,6 +23,7 @@ corpus_name() {
     case "$1" in
         FuzzAudioDecoder) echo audio ;; FuzzModelFile) echo model ;;
         FuzzMultipart) echo multipart ;; FuzzRequest) echo request ;;
+        FuzzWebSocketFrame) echo websocket ;;
     esac
 }
 
