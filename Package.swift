@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "Service",
             dependencies: ["AudioDecoding", "HTTPServer", "Model", "Analysis", "ModelRegistry", "NeuralNet", "LinearAlgebra", .product(name: "Logging", package: "swift-log")],
-            resources: [.embedInCode("openapi.yaml")]
+            resources: [.embedInCode("openapi.yaml"), .embedInCode("Page/index.html")]
         ),
         .executableTarget(
             name: "SERServer",

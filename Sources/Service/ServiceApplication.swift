@@ -37,6 +37,7 @@ public final class ServiceApplication: Sendable {
         HealthRoutes.register(in: &router, application: box.proxy)
         PredictRoute.register(in: &router, application: box.proxy)
         ModelRoutes.register(in: &router, application: box.proxy)
+        PageRoute.register(in: &router)
         self.router = router
         box.application = self
     }
