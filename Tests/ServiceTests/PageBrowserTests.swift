@@ -53,7 +53,7 @@ struct PageBrowserTests {
 
     /// Starts ser-server (shipped model, an API key) on a loopback port and runs the driver against it.
     static func drive(_ arguments: [String]) throws -> (Int32, String) {
-        let server = try ServerProcess.start(arguments: ["--host", "127.0.0.1", "--port", "0", "--log-level", "warning",
+        let server = try ServerProcess.start(arguments: ["--host", "127.0.0.1", "--port", "0",
                                                          "--models", root.appendingPathComponent("Models").path, "--api-keys", key])
         defer { server.terminate() }
         let process = Process()
