@@ -48,13 +48,17 @@ let package = Package(
         .target(name: "GEMMMicroKernel", swiftSettings: avx512Settings),
         .target(name: "AudioDecoding", dependencies: ["CSndFile", "CSoxr"]),
 
+        // RFC 6455 framing and handshake (knows nothing of HTTP servers or emotions).
+        .target(name: "WebSocket"),
+
         // MARK: HTTP transport (knows nothing about emotions)
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")]),
 
         // MARK: The service and the trainer
         .target(
             name: "Service",
-            dependencies: ["AudioDecoding", "HTTPServer", "Model", "Analysis", "ModelRegistry", "NeuralNet", "LinearAlgebra", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AudioDecoding", "HTTPServer", "WebSocket", "Model", "Analysis", "ModelRegistry", "NeuralNet", "LinearAlgebra",
+                           .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("openapi.yaml"), .embedInCode("Page/index.html")]
         ),
         .executableTarget(

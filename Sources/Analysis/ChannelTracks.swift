@@ -11,6 +11,8 @@ struct ChannelTracks {
     private var decisions: [[Bool]]
     /// The opening samples per channel, until `SpeechDetector.primingSamples` have arrived (then nil).
     private var opening: [[Float]]?
+    private let hopLength: Int
+    private var finished = false
 
     /// Whether the front-end's framing is the detector's (16 kHz, 160-sample hop); other models get
     /// the level track only, and every frame counts as speech.
@@ -20,6 +22,7 @@ struct ChannelTracks {
 
     init(channels: Int, config: FeatureConfig) {
         energies = [StreamingFrameEnergy](repeating: StreamingFrameEnergy(config: config), count: channels)
+        hopLength = config.hopLength
         detectors = Self.supportsSpeechDetection(config) ? (0..<channels).map { _ in SpeechDetector() } : []
         decisions = [[Bool]](repeating: [], count: channels)
         opening = detectors.isEmpty ? nil : [[Float]](repeating: [], count: channels)
@@ -51,12 +54,32 @@ struct ChannelTracks {
         }
     }
 
-    /// The finished tracks: level (dB) and speech flags per frame, `1 + samples / hop` each.
+    /// Frames whose speech decision is final on every channel (the detector decides a little behind
+    /// its input, and nothing during the opening it primes its floor from); every frame when the
+    /// model's framing has no detector, or once finished.
+    var decidedFrames: Int {
+        if detectors.isEmpty || finished { return Int.max }
+        return decisions.lazy.map(\.count).min() ?? 0
+    }
+
+    /// Speech frames of channel `channel` among `frames` (clipped to the frames decided so far).
+    func speechFrames(channel: Int, frames: Range<Int>) -> Int {
+        guard !detectors.isEmpty else { return frames.clamped(to: 0..<frameCount).count }
+        let track = decisions[channel]
+        return track[frames.clamped(to: 0..<track.count)].lazy.filter { $0 }.count
+    }
+
+    /// Frames of a channel of `sampleCount` samples: `1 + samples / hop` (centred framing).
+    private var frameCount: Int { energies.first.map { 1 + $0.sampleCount / hopLength } ?? 0 }
+
+    /// Ends the tracks (call once, when the audio ends): level (dB) and speech flags per frame,
+    /// `1 + samples / hop` each.
     mutating func finish() -> (energy: [[Float]], speech: [[Bool]]) {
         startDetectors()
         let energy = energies.indices.map { energies[$0].finish() }
         for c in detectors.indices { detectors[c].finish(into: &decisions[c]) }
-        let speech = detectors.isEmpty ? energy.map { [Bool](repeating: true, count: $0.count) } : decisions
-        return (energy, speech)
+        if detectors.isEmpty { decisions = energy.map { [Bool](repeating: true, count: $0.count) } }
+        finished = true
+        return (energy, decisions)
     }
 }

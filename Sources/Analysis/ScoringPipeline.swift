@@ -27,9 +27,12 @@ final class ScoringPipeline: @unchecked Sendable {
     private let running = DispatchGroup()
     private let workers: Int
     private var submitted = 0
+    /// The caller's session, which the first scoring thread uses until `finish()` returns.
+    let session: InferenceSession
 
     init(session: InferenceSession, workers: Int, context: WindowScoringContext) {
         self.workers = workers
+        self.session = session
         space = DispatchSemaphore(value: 2 * workers)
         let unchecked = UncheckedSession(session: session)
         for w in 0..<workers {

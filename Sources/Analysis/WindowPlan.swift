@@ -50,10 +50,12 @@ public struct WindowPlan: Sendable, Equatable {
 
     /// Every window of every segment (`[start, end)` seconds) of a recording of `sampleCount` samples,
     /// in the order their samples are complete (by `analysisUpper`), the order a streaming pass scores them.
-    public func windows(segments: [(Double, Double)], sampleCount: Int) -> [Window] {
+    /// The segments are numbered from `firstSegment` (a growing timeline plans one segment at a time).
+    public func windows(segments: [(Double, Double)], sampleCount: Int, firstSegment: Int = 0) -> [Window] {
         let rate = Double(sampleRate)
         var windows: [Window] = []
-        for (index, (startSecond, endSecond)) in segments.enumerated() {
+        for (offset, (startSecond, endSecond)) in segments.enumerated() {
+            let index = firstSegment + offset
             let first = min(sampleCount, Int(startSecond * rate)), last = min(sampleCount, Int((endSecond * rate).rounded()))
             let count = max(1, last - first)
             let pieces = max(1, (count + windowSamples - 1) / windowSamples)

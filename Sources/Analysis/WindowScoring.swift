@@ -2,11 +2,13 @@ import Features
 import Model
 import NeuralNet
 
-/// One window of one channel, with its samples (`analysisLower..<analysisUpper`).
+/// One window of one channel, with its samples (`analysisLower..<analysisUpper`) and the seconds of
+/// speech in its counted stretch (`lower..<upper`); nil when it has too little speech to be scored.
 struct WindowJob: Sendable {
     var window: WindowPlan.Window
     var channel: Int
     var samples: [Float]
+    var speechSeconds: Double?
 }
 
 /// A scored window: where its estimate goes, and the pitch of its counted frames (for the channel's
@@ -21,12 +23,9 @@ struct ScoredWindow: Sendable {
     var pitchHertz: [Float] = []
 }
 
-/// What scoring a window needs besides its samples: the plan, the options, and each channel's speech
-/// flags per frame (from `ChannelTracks`; nil when voice activity detection is off).
+/// What scoring a window needs besides its samples: the plan, and the clock its times are read from.
 struct WindowScoringContext: Sendable {
     var plan: WindowPlan
-    var options: AnalysisOptions
-    var speech: [[Bool]]?
     var clock: ContinuousClock
 }
 
@@ -41,16 +40,7 @@ extension InferenceSession {
     func scoreWindow(_ job: WindowJob, context: WindowScoringContext, times: inout AnalysisTimings) throws(AnalysisError) -> ScoredWindow {
         let start = context.clock.now
         var scored = ScoredWindow(channel: job.channel, segment: job.window.segment, estimate: nil)
-        let speech: Double
-        if let tracks = context.speech {
-            guard let found = speechSeconds(job, speech: tracks[job.channel], context: context) else {
-                times.features += context.clock.now - start
-                return scored
-            }
-            speech = found
-        } else {
-            speech = Double(job.window.upper - job.window.lower) / Double(context.plan.sampleRate)
-        }
+        guard let speech = job.speechSeconds else { return scored }
         var input = job.samples
         if input.count < context.plan.minimumSamples { input += [Float](repeating: 0, count: context.plan.minimumSamples - input.count) }
         let (assembled, pitch) = self.inputAndPitch(for: input)
@@ -81,16 +71,5 @@ extension InferenceSession {
             return t < track.frequencies.count && track.voiced[t] ? track.frequencies[t] : 0
         }
         return (window.lower / hop, hertz)
-    }
-
-    /// Seconds of speech in the window's counted stretch (the channel's speech flags from the first
-    /// pass), or nil when it has less than the options ask for.
-    private func speechSeconds(_ job: WindowJob, speech: [Bool], context: WindowScoringContext) -> Double? {
-        let window = job.window
-        let hop = extractor.config.hopLength, rate = Double(context.plan.sampleRate)
-        let f0 = min(speech.count, window.lower / hop), f1 = min(speech.count, max(f0 + 1, window.upper / hop))
-        let seconds = Double(speech[f0..<f1].lazy.filter { $0 }.count) * Double(hop) / rate
-        let needed = min(context.options.minimumSpeechSeconds, Double(window.upper - window.lower) / rate * 0.5)
-        return seconds > 0 && seconds >= needed ? seconds : nil
     }
 }

@@ -1,7 +1,7 @@
 // libmicrohttpd (Debian libmicrohttpd-dev). Imported only by the HTTPServer target.
 //
 // Swift cannot call C variadic functions, and MHD_start_daemon / MHD_get_daemon_info /
-// MHD_get_connection_info are variadic. These static inline wrappers give them fixed signatures;
+// MHD_get_connection_info / MHD_upgrade_action are variadic. These static inline wrappers give them fixed signatures;
 // they are the only callers of those functions in the package.
 #ifndef CMICROHTTPD_H
 #define CMICROHTTPD_H
@@ -37,6 +37,11 @@ static inline struct MHD_Daemon *cmhd_start_daemon(const cmhd_options *o,
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, o->listen_backlog,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip_connection_limit,
                             MHD_OPTION_END);
+}
+
+/// Closes an upgraded connection's socket (MHD_upgrade_action is variadic). Call exactly once.
+static inline enum MHD_Result cmhd_upgrade_close(struct MHD_UpgradeResponseHandle *urh) {
+    return MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
 }
 
 /// The port the daemon actually listens on (useful after binding port 0), or 0 if unknown.

@@ -4,11 +4,23 @@ public struct HTTPResponse: Sendable {
     /// Header fields in order (Content-Length is added by the server).
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// For `101 Switching Protocols`: called once the response is sent, with the connection, which
+    /// then belongs to the application (on libmicrohttpd's worker thread: start a thread and return).
+    public var upgrade: (@Sendable (UpgradedConnection) -> Void)?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// `101 Switching Protocols` with `headers` (Upgrade, Connection, and the protocol's own); the
+    /// connection goes to `handler` once the response is sent.
+    public static func switchingProtocols(headers: [(name: String, value: String)],
+                                          handler: @escaping @Sendable (UpgradedConnection) -> Void) -> HTTPResponse {
+        var response = HTTPResponse(status: 101, headers: headers)
+        response.upgrade = handler
+        return response
     }
 
     /// A JSON response from already-serialised bytes.

@@ -31,6 +31,8 @@ public final class HTTPServer: Sendable {
     /// connections that are about to go away.
     private let draining = Atomic<Bool>(false)
     private let boundPort = Atomic<Int>(0)
+    /// Connections handed to the application after `101 Switching Protocols` and not yet closed.
+    private let upgraded = Mutex<[ObjectIdentifier: WeakConnection]>([:])
     /// At most `maxBufferedBodies` request bodies read and held at once (see `BodyAdmission`).
     let admission: BodyAdmission
     /// Expires requests that waited too long for admission, once a second while the server runs.
@@ -58,6 +60,9 @@ public final class HTTPServer: Sendable {
     /// Requests currently being received or handled.
     public var inFlightRequests: Int { inFlight.load(ordering: .relaxed) }
 
+    /// Upgraded connections (WebSockets) the application has not closed yet.
+    public var openUpgradedConnections: Int { upgraded.withLock { $0.count } }
+
     // MARK: Starting and stopping
 
     public func start() throws(HTTPServerError) {
@@ -70,7 +75,8 @@ public final class HTTPServer: Sendable {
 
         guard c.maxBufferedBodies >= 0, c.bufferedBodyBytes >= 0, c.bodyWaitTimeoutSeconds > 0
         else { throw .invalidConfiguration("buffered bodies and bytes must be 0 or more, the body wait timeout positive") }
-        var flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue)
+        var flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+                           | MHD_ALLOW_UPGRADE.rawValue)
         if address.isIPv6 {
             flags |= address.isUnspecified ? UInt32(MHD_USE_DUAL_STACK.rawValue) : UInt32(MHD_USE_IPv6.rawValue)
         }
@@ -128,6 +134,7 @@ public final class HTTPServer: Sendable {
             usleep(5_000)
         }
         let abandoned = inFlight.load(ordering: .acquiring)
+        closeUpgradedConnections(within: .seconds(2))
         // libmicrohttpd must not be stopped with suspended connections.
         admissionTimer.withLock { $0?.timer.cancel(); $0 = nil }
         admission.expire(everything: true)
@@ -267,18 +274,56 @@ public final class HTTPServer: Sendable {
     }
 
     private func queue(_ connection: OpaquePointer, _ response: HTTPResponse) -> MHD_Result {
-        let mhdResponse = response.body.withUnsafeBytes { bytes in
-            MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
+        let mhdResponse: OpaquePointer?
+        if let upgrade = response.upgrade {
+            let context = Unmanaged.passRetained(UpgradeContext(server: self, handler: upgrade,
+                                                                remoteAddress: SocketAddress.describe(cmhd_client_address(connection))))
+            mhdResponse = MHD_create_response_for_upgrade(upgradeHandler, context.toOpaque())
+            if mhdResponse == nil { context.release() }
+        } else {
+            mhdResponse = response.body.withUnsafeBytes { bytes in
+                MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), MHD_ResponseMemoryMode.RESPMEM_MUST_COPY)
+            }
         }
         guard let mhdResponse else { return MHD_Result.NO }
         defer { MHD_destroy_response(mhdResponse) }
         for (name, value) in response.headers where name.lowercased() != "content-length" {
             _ = MHD_add_response_header(mhdResponse, name, value)
         }
-        if draining.load(ordering: .relaxed) {
+        if draining.load(ordering: .relaxed), response.upgrade == nil {
             _ = MHD_add_response_header(mhdResponse, "Connection", "close")
         }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    }
+
+    // MARK: Upgraded connections
+
+    /// Called on the worker thread once the 101 response is sent: registers the connection and hands
+    /// it to the application.
+    fileprivate func upgraded(_ context: UpgradeContext, socket: Int32, extra: UnsafeRawBufferPointer, handle: OpaquePointer) {
+        let key = Mutex<ObjectIdentifier?>(nil)
+        let connection = UpgradedConnection(socket: socket, initialBytes: Array(extra), remoteAddress: context.remoteAddress,
+                                            handle: handle) { [weak self] in
+            if let id = key.withLock({ $0 }) { _ = self?.upgraded.withLock { $0.removeValue(forKey: id) } }
+        }
+        let id = ObjectIdentifier(connection)
+        key.withLock { $0 = id }
+        upgraded.withLock { $0[id] = WeakConnection(connection: connection) }
+        context.handler(connection)
+    }
+
+    /// The backstop at shutdown for connections the application has not closed: wakes their readers
+    /// (the socket is shut down), waits up to `grace` for the application to close them, then closes
+    /// what is left (libmicrohttpd must not stop with upgraded connections open).
+    private func closeUpgradedConnections(within grace: Duration) {
+        let open = upgraded.withLock { $0.values.compactMap(\.connection) }
+        guard !open.isEmpty else { return }
+        for connection in open { connection.wake() }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: grace)
+        while openUpgradedConnections > 0, clock.now < deadline { usleep(5_000) }
+        for connection in upgraded.withLock({ $0.values.compactMap(\.connection) }) { connection.close() }
+        logger.info("upgraded connections closed at shutdown", metadata: ["by_application_late": "\(open.count)"])
     }
 
     private func lookup(_ connection: OpaquePointer, _ kind: MHD_ValueKind, _ key: String) -> String? {
@@ -333,6 +378,24 @@ private final class RequestState {
     var responded = false
 }
 
+/// What the upgrade callback needs: the server, the application's handler, the peer's address.
+private final class UpgradeContext {
+    let server: HTTPServer
+    let handler: @Sendable (UpgradedConnection) -> Void
+    let remoteAddress: String?
+    init(server: HTTPServer, handler: @escaping @Sendable (UpgradedConnection) -> Void, remoteAddress: String?) {
+        self.server = server
+        self.handler = handler
+        self.remoteAddress = remoteAddress
+    }
+}
+
+/// An open upgraded connection, not kept alive by the registry (its owner closes it, or it is closed
+/// when released).
+private struct WeakConnection: @unchecked Sendable {
+    weak var connection: UpgradedConnection?
+}
+
 private final class ValueCollector {
     var pairs: [(name: String, value: String)] = []
 }
@@ -344,6 +407,13 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     let server = Unmanaged<HTTPServer>.fromOpaque(cls).takeUnretainedValue()
     return server.access(connection: connection, url: url, method: method, uploadData: uploadData,
                          uploadDataSize: uploadDataSize, conCls: conCls)
+}
+
+private let upgradeHandler: MHD_UpgradeHandler = { cls, _, _, extraIn, extraInSize, sock, urh in
+    guard let cls, let urh else { return }
+    let context = Unmanaged<UpgradeContext>.fromOpaque(cls).takeRetainedValue()
+    let extra = UnsafeRawBufferPointer(start: extraIn, count: extraIn == nil ? 0 : extraInSize)
+    context.server.upgraded(context, socket: sock, extra: extra, handle: urh)
 }
 
 private let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in

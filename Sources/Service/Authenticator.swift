@@ -43,7 +43,14 @@ struct Authenticator: Sendable {
 
     private func bearer(_ request: HTTPRequest) throws(APIError) -> [UInt8] {
         guard let header = request.header("Authorization") else {
-            throw APIError(status: 401, code: "unauthorized", message: "this route needs 'Authorization: Bearer <key>'",
+            // A browser cannot set headers on a WebSocket: the key may come as the subprotocol `bearer.<key>`.
+            if request.header("Upgrade")?.lowercased() == "websocket",
+               let token = (request.header("Sec-WebSocket-Protocol") ?? "").split(separator: ",")
+                   .map({ String($0).trimmingCharacters() }).first(where: { $0.hasPrefix("bearer.") }) {
+                return Array(token.dropFirst("bearer.".count).utf8)
+            }
+            throw APIError(status: 401, code: "unauthorized",
+                           message: "this route needs 'Authorization: Bearer <key>' (or, for a WebSocket, the subprotocol 'bearer.<key>')",
                            headers: [.init(name: "WWW-Authenticate", value: "Bearer")])
         }
         let parts = header.split(separator: " ", maxSplits: 1)

@@ -9,6 +9,8 @@ public final class Metrics: Sendable {
     static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
     /// Upper bounds of the audio-duration histogram, seconds.
     static let audioBuckets: [Double] = [1, 3, 10, 30, 60, 180, 600, 1800, 3600]
+    /// Upper bounds of the stream segment-latency histogram, seconds.
+    static let segmentLatencyBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5]
 
     private struct Histogram {
         var buckets: [Int]
@@ -29,6 +31,9 @@ public final class Metrics: Sendable {
         var queueRejections = 0
         var modelLoads: [String: Int] = [:]          // result -> count
         var loadedModels: [String] = []              // "name\u{0}version"
+        var streamAudioSeconds = 0.0
+        var segmentLatency = Histogram(bounds: Metrics.segmentLatencyBuckets.count)
+        var streamCloses: [Int: Int] = [:]           // close code -> count
     }
 
     private let state = Mutex(State())
@@ -51,6 +56,25 @@ public final class Metrics: Sendable {
     }
 
     func queueRejected() { state.withLock { $0.queueRejections += 1 } }
+
+    // MARK: Live streams
+
+    private let openStreams = Atomic<Int>(0)
+
+    func streamOpened() { openStreams.add(1, ordering: .relaxed) }
+
+    /// A stream ended with `closeCode` (1006 when the connection dropped without a close frame).
+    func streamClosed(closeCode: Int) {
+        openStreams.subtract(1, ordering: .relaxed)
+        state.withLock { $0.streamCloses[closeCode, default: 0] += 1 }
+    }
+
+    func streamAudioReceived(seconds: Double) { state.withLock { $0.streamAudioSeconds += seconds } }
+
+    /// From the arrival of the audio that completed a segment to its message being sent.
+    func segmentSent(latencySeconds: Double) {
+        state.withLock { $0.segmentLatency.observe(latencySeconds, bounds: Self.segmentLatencyBuckets) }
+    }
 
     func modelsLoaded(succeeded: Int, failed: Int, current: [(name: String, version: String)]) {
         state.withLock { state in
@@ -97,6 +121,21 @@ public final class Metrics: Sendable {
         line("# HELP ser_queue_rejections_total Predictions refused with 503 because the queue was full or the wait timed out.")
         line("# TYPE ser_queue_rejections_total counter")
         line("ser_queue_rejections_total \(s.queueRejections)")
+        line("# HELP ser_streams_open Live streams (/v1/stream) open now.")
+        line("# TYPE ser_streams_open gauge")
+        line("ser_streams_open \(openStreams.load(ordering: .relaxed))")
+        line("# HELP ser_stream_audio_seconds_total Seconds of audio received on live streams.")
+        line("# TYPE ser_stream_audio_seconds_total counter")
+        line("ser_stream_audio_seconds_total \(s.streamAudioSeconds)")
+        line("# HELP ser_stream_segment_latency_seconds From the arrival of the audio that completes a segment to its message being sent.")
+        line("# TYPE ser_stream_segment_latency_seconds histogram")
+        Self.histogram(&out, name: "ser_stream_segment_latency_seconds", labels: [], s.segmentLatency.buckets, bounds: Self.segmentLatencyBuckets,
+                       sum: s.segmentLatency.sum, count: s.segmentLatency.count, render: labels)
+        line("# HELP ser_stream_closes_total Live streams ended, by WebSocket close code (1006: the connection dropped).")
+        line("# TYPE ser_stream_closes_total counter")
+        for (code, count) in s.streamCloses.sorted(by: { $0.key < $1.key }) {
+            line("ser_stream_closes_total\(labels([("code", String(code))])) \(count)")
+        }
         line("# HELP ser_model_load_events_total Model version loads by result.")
         line("# TYPE ser_model_load_events_total counter")
         for result in ["success", "failure"] {

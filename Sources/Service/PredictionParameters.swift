@@ -26,26 +26,12 @@ struct PredictionParameters: Equatable {
             throw APIError(status: 400, code: "invalid_parameter",
                            message: "unknown query parameter '\(name)'; known: \(known.sorted().joined(separator: ", "))")
         }
-        if let model = request.queryValue("model") {
-            let (name, version) = splitModel(model)
-            guard !name.isEmpty, name.utf8.count <= 200, !name.contains(":") else {
-                throw .invalidParameter("model", "give a model name, optionally name:version")
-            }
-            if let version, version.isEmpty { throw .invalidParameter("model", "the version after ':' is empty") }
-            p.modelName = name
-            p.modelVersion = version
-        }
+        if let model = request.queryValue("model") { (p.modelName, p.modelVersion) = try parseModel(model) }
         if let channels = request.queryValue("channels") {
             guard let mode = ChannelMode(rawValue: channels) else { throw .invalidParameter("channels", "must be 'split' or 'mix'") }
             p.channelMode = mode
         }
-        if let roles = request.queryValue("roles") {
-            let names = roles.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
-            guard names.count <= 64, names.allSatisfy({ (1...64).contains($0.count) }) else {
-                throw .invalidParameter("roles", "a comma-separated list of 1-64 character names, e.g. agent,customer")
-            }
-            p.roles = names
-        }
+        if let roles = request.queryValue("roles") { p.roles = try parseRoles(roles) }
         if let segment = request.queryValue("segment") {
             guard let value = Double(segment), value.isFinite, value == 0 || (minimumSegmentSeconds...3600).contains(value) else {
                 throw .invalidParameter("segment", "seconds: 0 (whole audio) or from \(minimumSegmentSeconds) to 3600")
@@ -67,6 +53,25 @@ struct PredictionParameters: Equatable {
             }
         }
         return p
+    }
+
+    /// `name` or `name:version` (the one rule of every route that names a model).
+    static func parseModel(_ reference: String) throws(APIError) -> (name: String, version: String?) {
+        let (name, version) = splitModel(reference)
+        guard !name.isEmpty, name.utf8.count <= 200, !name.contains(":") else {
+            throw .invalidParameter("model", "give a model name, optionally name:version")
+        }
+        if let version, version.isEmpty { throw .invalidParameter("model", "the version after ':' is empty") }
+        return (name, version)
+    }
+
+    /// Channel roles, comma-separated (`agent,customer`).
+    static func parseRoles(_ roles: String) throws(APIError) -> [String] {
+        let names = roles.split(separator: ",", omittingEmptySubsequences: false).map { String($0) }
+        guard names.count <= 64, names.allSatisfy({ (1...64).contains($0.count) }) else {
+            throw .invalidParameter("roles", "a comma-separated list of 1-64 character names, e.g. agent,customer")
+        }
+        return names
     }
 
     private static func splitModel(_ reference: String) -> (String, String?) {

@@ -39,12 +39,17 @@ public final class Server: Sendable {
         return report
     }
 
-    /// Fails readiness, lets in-flight requests finish within the drain timeout, and stops; returns the
-    /// number of requests abandoned.
+    /// Fails readiness, ends the live streams (each gets its summary and a 1001 close) and lets
+    /// in-flight requests finish, all within the drain timeout, and stops; returns the number of
+    /// requests abandoned.
     @discardableResult
     public func drain() -> Int {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(configuration.drainTimeoutSeconds))
         application.beginDraining()
-        return http.shutdown(gracePeriod: .seconds(configuration.drainTimeoutSeconds))
+        let openStreams = application.drainStreams(timeout: deadline - clock.now)
+        if openStreams > 0 { logger.warning("live streams still open at the drain timeout", metadata: ["streams": "\(openStreams)"]) }
+        return http.shutdown(gracePeriod: max(.zero, deadline - clock.now))
     }
 }
 

@@ -15,6 +15,8 @@ public final class ServiceApplication: Sendable {
     public let metrics = Metrics()
     let authenticator: Authenticator
     let limiter: ConcurrencyLimiter
+    /// The live streams open now (`/v1/stream`).
+    let streams: StreamHub
     private let router: Router
     private let draining = Atomic<Bool>(false)
 
@@ -30,12 +32,14 @@ public final class ServiceApplication: Sendable {
         self.limiter = ConcurrencyLimiter(maxRunning: configuration.maxConcurrentPredictions,
                                           maxWaiting: configuration.maxQueuedPredictions,
                                           timeoutSeconds: configuration.queueTimeoutSeconds)
+        self.streams = StreamHub(limits: configuration.streams)
         var router = Router()
         // Route closures reach the finished application through this box (no retain cycle, and
         // `self` is complete only after init).
         let box = ApplicationBox()
         HealthRoutes.register(in: &router, application: box.proxy)
         PredictRoute.register(in: &router, application: box.proxy)
+        StreamRoute.register(in: &router, application: box.proxy)
         ModelRoutes.register(in: &router, application: box.proxy)
         PageRoute.register(in: &router)
         self.router = router
@@ -62,6 +66,14 @@ public final class ServiceApplication: Sendable {
 
     /// Marks the service as draining: readiness fails from now on.
     public func beginDraining() { draining.store(true, ordering: .relaxed) }
+
+    /// Ends every live stream (its last segments, summary and a 1001 close) and waits up to `timeout`
+    /// for them; returns the number still open. New streams are refused from now on.
+    @discardableResult
+    public func drainStreams(timeout: Duration) -> Int { streams.drain(timeout: timeout) }
+
+    /// Live streams open now.
+    public var openStreams: Int { streams.openStreams }
 
     func readyModels() -> [String] { registry.readyModelNames }
 

@@ -19,9 +19,12 @@ public struct ServiceConfiguration: Sendable {
     public var apiKeys: [String]
     /// Key for `POST /v1/models/reload`; nil = reload only by SIGHUP.
     public var adminKey: String?
+    /// Bounds on live streams (`/v1/stream`).
+    public var streams: StreamLimits
 
     public init(audioLimits: AudioLimits, maxConcurrentPredictions: Int, analysisThreads: Int,
-                maxQueuedPredictions: Int, queueTimeoutSeconds: Double, apiKeys: [String], adminKey: String?) {
+                maxQueuedPredictions: Int, queueTimeoutSeconds: Double, apiKeys: [String], adminKey: String?, streams: StreamLimits) {
+        self.streams = streams
         self.audioLimits = audioLimits
         self.maxConcurrentPredictions = maxConcurrentPredictions
         self.analysisThreads = analysisThreads
@@ -29,5 +32,25 @@ public struct ServiceConfiguration: Sendable {
         self.queueTimeoutSeconds = queueTimeoutSeconds
         self.apiKeys = apiKeys
         self.adminKey = adminKey
+    }
+}
+
+/// Bounds on live streams: how many at once, how long each, how long without a frame, how large a message.
+public struct StreamLimits: Sendable {
+    /// Streams open at once; more get 503 before the upgrade.
+    public var maxStreams: Int
+    /// Longest a stream may run, seconds of wall time.
+    public var maxDurationSeconds: Double
+    /// Seconds a stream may go without a frame from the client, and the longest a message waits for
+    /// the client to read it.
+    public var idleTimeoutSeconds: Double
+    /// Largest message (reassembled from its fragments) a client may send, bytes.
+    public var maxMessageBytes: Int
+
+    public init(maxStreams: Int, maxDurationSeconds: Double, idleTimeoutSeconds: Double, maxMessageBytes: Int) {
+        self.maxStreams = maxStreams
+        self.maxDurationSeconds = maxDurationSeconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxMessageBytes = maxMessageBytes
     }
 }

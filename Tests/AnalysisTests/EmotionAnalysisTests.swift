@@ -103,11 +103,13 @@ struct EmotionAnalysisTests {
         if voiceActivity { #expect(sequential.channels[0].segments.map(\.speech) == [true, true, true, true, false, true]) }
     }
 
-    /// Without voice activity detection a source that declares its length (here a WAV header, 8 kHz
-    /// mu-law stereo resampled to 16 kHz, and 44.1 kHz mono past the retained-samples limit) is read
-    /// once, and the analysis equals the two-pass one of the same source with the length hidden.
+    /// A segmented timeline is read in one pass whether or not the source declares its length, with or
+    /// without voice activity detection (the detector decides as the audio arrives). One whole-audio
+    /// segment needs the length first: a declared one (a WAV header; 8 kHz mu-law stereo resampled to
+    /// 16 kHz, and 44.1 kHz mono past the retained-samples limit) is read once, otherwise the samples are
+    /// counted first; the result is the same.
     @Test(arguments: [(8000, 2, true, 1), (44100, 1, false, 1), (44100, 1, false, 3)])
-    func aDeclaredLengthSkipsTheEnergyPass(rate: Int, channels: Int, muLaw: Bool, threads: Int) throws {
+    func oneCausalPassWheneverTheTimelineAllows(rate: Int, channels: Int, muLaw: Bool, threads: Int) throws {
         BLAS.setThreadCount(1)  // see parallelWindowsMatchSequentialAnalysis
         let model = try model()
         let speech = speechLike(seconds: 23)
@@ -118,51 +120,52 @@ struct EmotionAnalysisTests {
         let bytes = try WAVEncoding.encode(signals, sampleRate: rate, muLaw: muLaw)
         let source = try EncodedAudioSource(bytes: bytes, decoder: AudioDecoder(), sampleRate: 16000, mix: false)
         #expect(source.expectedSampleCount != nil)
-        var options = AnalysisOptions(segmentSeconds: 5, voiceActivityDetection: false)
-        options.retainedSamplesLimit = 1 << 16
-        options.parallelism = threads
-        let once = Promising(base: source, promised: source.expectedSampleCount)
-        let twice = Promising(base: source, promised: nil)
-        let single = try model.withSession { try $0.analyze(once, options: options) }
-        let double = try model.withSession { try $0.analyze(twice, options: options) }
-        #expect(once.passes.value == 1 && twice.passes.value == 2)
-        #expect(single.sampleCount == double.sampleCount && single.sampleCount == source.expectedSampleCount)
-        for (a, b) in zip(single.channels, double.channels) {
-            #expect(a.overall == b.overall)
-            #expect(a.segments == b.segments)
+        for (segment, vad) in [(5.0, true), (5.0, false), (0.0, true)] {
+            var options = AnalysisOptions(segmentSeconds: segment, voiceActivityDetection: vad)
+            options.retainedSamplesLimit = 1 << 16
+            options.parallelism = threads
+            let declared = Promising(base: source, promised: source.expectedSampleCount)
+            let hidden = Promising(base: source, promised: nil)
+            let single = try model.withSession { try $0.analyze(declared, options: options) }
+            let counted = try model.withSession { try $0.analyze(hidden, options: options) }
+            #expect(declared.passes.value == 1, "segment \(segment), vad \(vad)")
+            #expect(hidden.passes.value == (segment > 0 ? 1 : 2), "segment \(segment), vad \(vad)")
+            #expect(single.sampleCount == counted.sampleCount && single.sampleCount == source.expectedSampleCount)
+            for (a, b) in zip(single.channels, counted.channels) {
+                #expect(a.overall == b.overall)
+                #expect(a.segments == b.segments)
+                #expect(a.conversation == b.conversation)
+            }
         }
-        // With voice activity detection the energy pass is needed (the channel's noise floor).
-        options.voiceActivityDetection = true
-        _ = try model.withSession { try $0.analyze(once, options: options) }
-        #expect(once.passes.value == 3)
     }
 
     /// A source whose declared length is wrong (longer or shorter than what it delivers) still gets
-    /// the two-pass result: the single pass notices and the analysis starts over.
+    /// the result of its true length for a whole-audio segment: the single pass notices, the samples
+    /// are counted and the analysis starts over.
     @Test(arguments: [-1, 1, -7000, 50_000])
-    func aWrongDeclaredLengthFallsBackToTwoPasses(error: Int) throws {
+    func aWrongDeclaredLengthIsCountedAndAnalysedAgain(error: Int) throws {
         let model = try model()
         let audio = speechLike(seconds: 21)
         let base = InMemorySamples(channels: [audio], blockSize: 4096)
-        var options = AnalysisOptions(segmentSeconds: 4, voiceActivityDetection: false)
+        var options = AnalysisOptions(segmentSeconds: 0, voiceActivityDetection: false)
         options.parallelism = 2
         options.retainedSamplesLimit = 0
         let reference = try model.withSession { try $0.analyze(Promising(base: base, promised: nil), options: options) }
         let lying = Promising(base: base, promised: audio.count + error)
         let result = try model.withSession { try $0.analyze(lying, options: options) }
-        #expect(lying.passes.value == 3)  // the abandoned single pass, then both passes
+        #expect(lying.passes.value == 3)  // the abandoned single pass, the count, the analysis
         #expect(result.sampleCount == audio.count)
         #expect(result.channels[0].segments == reference.channels[0].segments)
         #expect(result.channels[0].overall == reference.channels[0].overall)
     }
 
-    /// A decoding error in the second pass, while windows are being scored on other threads, is
-    /// thrown to the caller (no hang, no partial result), and the model's sessions stay usable.
+    /// A decoding error midway, while windows are being scored on other threads, is thrown to the
+    /// caller (no hang, no partial result), and the model's sessions stay usable.
     @Test(arguments: [1, 2, 4])
-    func decodingErrorInTheSecondPassIsThrown(threads: Int) throws {
+    func decodingErrorMidwayIsThrown(threads: Int) throws {
         let model = try model()
         let audio = speechLike(seconds: 40)
-        let source = FailingSecondPass(samples: audio, failAfterBlocks: 60)
+        let source = FailingPass(samples: audio, failAfterBlocks: 60)
         var options = AnalysisOptions(segmentSeconds: 2, voiceActivityDetection: false)
         options.retainedSamplesLimit = 0
         options.parallelism = threads
@@ -242,20 +245,18 @@ struct VoiceActivityOnRealSpeechTests {
     }
 }
 
-/// Samples served in 5,000-sample blocks; the second pass fails with a decoding error after
+/// Samples served in 5,000-sample blocks; the pass fails with a decoding error after
 /// `failAfterBlocks` blocks (as a body that changed between passes would).
-private final class FailingSecondPass: SampleBlockSource, @unchecked Sendable {
+private final class FailingPass: SampleBlockSource, @unchecked Sendable {
     let samples: [Float]
     let failAfterBlocks: Int
-    private var passes = 0
     init(samples: [Float], failAfterBlocks: Int) {
         self.samples = samples
         self.failAfterBlocks = failAfterBlocks
     }
     var channelCount: Int { 1 }
     func makeReader() throws(AnalysisError) -> any SampleBlockReader {
-        passes += 1
-        return Reader(samples: samples, failAfter: passes == 1 ? Int.max : failAfterBlocks)
+        Reader(samples: samples, failAfter: failAfterBlocks)
     }
     final class Reader: SampleBlockReader {
         let samples: [Float]
@@ -263,7 +264,7 @@ private final class FailingSecondPass: SampleBlockSource, @unchecked Sendable {
         var blocks = 0
         init(samples: [Float], failAfter: Int) { self.samples = samples; self.failAfter = failAfter }
         func next() throws(AnalysisError) -> [[Float]]? {
-            if blocks == failAfter { throw .audio(.malformed(detail: "test failure in the second pass")) }
+            if blocks == failAfter { throw .audio(.malformed(detail: "test failure midway")) }
             let start = blocks * 5000
             guard start < samples.count else { return nil }
             blocks += 1

@@ -26,13 +26,6 @@ struct PageBrowserTests {
     static var canRun: Bool { chromium != nil && python != nil }
     static let missing = "needs Debian's chromium and .venv (websockets): run scripts/setup/setup.sh"
 
-    /// Whether the server has the live stream route (the spec and the router agree, see
-    /// `everyDocumentedOperationHasARouteAndEveryRouteIsDocumented`).
-    static var hasStreamRoute: Bool {
-        let spec = (try? String(contentsOf: root.appendingPathComponent("openapi.yaml"), encoding: .utf8)) ?? ""
-        return spec.contains("\n  /v1/stream:\n")
-    }
-
     @Test(.enabled(if: canRun, Comment(rawValue: missing)))
     func uploadShowsTheResultAndTheAPIsErrorsVerbatim() throws {
         let screenshot = ProcessInfo.processInfo.environment["SER_PAGE_SCREENSHOT"].map { path in
@@ -44,10 +37,11 @@ struct PageBrowserTests {
         #expect(status == 0, "\(output)")
     }
 
-    @Test(.enabled(if: canRun, Comment(rawValue: missing)),
-          .enabled(if: hasStreamRoute, "/v1/stream not available: the live stream route has not landed (openapi.yaml and the router have no /v1/stream)"))
+    /// Skipped (the driver exits 77) when the server answers 404 on `/v1/stream`.
+    @Test(.enabled(if: canRun, Comment(rawValue: missing)))
     func microphoneStreamsSegmentsAndTheSummary() throws {
         let (status, output) = try Self.drive(["--part", "microphone", "--mic-wav", Self.root.appendingPathComponent("examples/speech.wav").path])
+        if status == 77 { try Test.cancel("/v1/stream not available (the server answers 404): the microphone part was not run") }
         #expect(status == 0, "\(output)")
     }
 

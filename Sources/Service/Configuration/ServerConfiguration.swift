@@ -41,6 +41,12 @@ public struct ServerConfiguration: Sendable {
     public var maxQueue = 64
     public var queueTimeoutSeconds = 30.0
 
+    // MARK: Live streams
+    public var maxStreams = 400
+    public var streamMaxDurationSeconds = 14_400.0
+    public var streamIdleTimeoutSeconds = 30.0
+    public var streamMaxMessageBytes = 1 << 20
+
     // MARK: Keys, process and logs
     public var apiKeys: [String] = []
     public var adminKey: String?
@@ -74,6 +80,8 @@ public struct ServerConfiguration: Sendable {
         ServiceConfiguration(
             audioLimits: AudioLimits(maxDurationSeconds: maxDurationSeconds, maxChannels: maxChannels, maxSamples: maxSamples),
             maxConcurrentPredictions: resolvedMaxConcurrency, analysisThreads: analysisThreads ?? cores,
-            maxQueuedPredictions: maxQueue, queueTimeoutSeconds: queueTimeoutSeconds, apiKeys: apiKeys, adminKey: adminKey)
+            maxQueuedPredictions: maxQueue, queueTimeoutSeconds: queueTimeoutSeconds, apiKeys: apiKeys, adminKey: adminKey,
+            streams: StreamLimits(maxStreams: maxStreams, maxDurationSeconds: streamMaxDurationSeconds,
+                                  idleTimeoutSeconds: streamIdleTimeoutSeconds, maxMessageBytes: streamMaxMessageBytes))
     }
 }

@@ -47,7 +47,18 @@ extension ServerSetting {
         .seconds("queue-timeout", default: "30",
                  "Seconds a queued prediction may wait before it gets 503 (also the longest a request waits for its body to be read).",
                  \.queueTimeoutSeconds),
-        .text("api-keys", "keys", default: "none (open)", "Comma-separated API keys required as 'Authorization: Bearer <key>' on /v1 routes.") {
+        .integer("max-streams", "count", default: "400", "Live streams (/v1/stream) open at once; more get 503 before the upgrade.",
+                 minimum: 0, \.maxStreams),
+        .seconds("stream-max-duration", default: "14400 (4 h)",
+                 "Longest a live stream may run, seconds; then it gets its summary and a 1008 close.", \.streamMaxDurationSeconds),
+        .seconds("stream-idle-timeout", default: "30",
+                 "Seconds a live stream may go without a frame from the client, and the longest a message may wait for the client to read it.",
+                 \.streamIdleTimeoutSeconds),
+        .integer("stream-max-message-bytes", "bytes", default: "1048576 (1 MiB)",
+                 "Largest WebSocket message a stream client may send (an audio frame, or a text message); larger gets a 1009 close.",
+                 minimum: 1024, \.streamMaxMessageBytes),
+        .text("api-keys", "keys", default: "none (open)",
+              "Comma-separated API keys required on /v1 routes as 'Authorization: Bearer <key>' (or, for /v1/stream, the WebSocket subprotocol 'bearer.<key>').") {
             $1.apiKeys = $0.split(separator: ",").map(String.init).filter { !$0.isEmpty }
         },
         .text("admin-key", "key", default: "none (reload by SIGHUP only)", "Key for POST /v1/models/reload.") { $1.adminKey = $0 },

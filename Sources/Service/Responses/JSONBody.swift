@@ -8,13 +8,17 @@ import HTTPServer
 extension HTTPResponse {
     /// A JSON response with `body` encoded by its `Encodable` conformance.
     static func json(_ status: Int, encoding body: some Encodable) -> HTTPResponse {
-        // Sorted keys: the same bytes for the same answer in every process (a keyed container's order
-        // is not kept). The types hold plain strings, finite numbers, arrays and objects: encoding cannot fail.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try! encoder.encode(body)
-        return .json(status, [UInt8](data))
+        .json(status, encodedJSON(body))
     }
+}
+
+/// `body` as JSON bytes. Sorted keys: the same bytes for the same answer in every process (a keyed
+/// container's order is not kept). The types hold plain strings, finite numbers, arrays and objects:
+/// encoding cannot fail.
+func encodedJSON(_ body: some Encodable) -> [UInt8] {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return [UInt8](try! encoder.encode(body))
 }
 
 /// `value` rounded to `digits` decimals, as the API reports measurements (JSON has no NaN or

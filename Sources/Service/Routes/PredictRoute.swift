@@ -24,8 +24,9 @@ extension ServiceApplication {
         let audioBytes = try Self.audioBody(of: context.request)
         let model = try lookUpModel(parameters)
         return try limiter.run { () throws(APIError) -> HTTPResponse in
-            // The audio is decoded block by block twice (energy pass, window pass) and never held
-            // whole: memory per request is the body plus what the pending windows need.
+            // The audio is decoded block by block in one causal pass (two for one whole-audio segment of
+            // a source that does not declare its length) and never held whole: memory per request is
+            // the body plus what the pending windows need.
             let source: EncodedAudioSource
             do throws(AudioDecodingError) {
                 source = try EncodedAudioSource(bytes: audioBytes, decoder: AudioDecoder(limits: configuration.audioLimits),
@@ -35,7 +36,7 @@ extension ServiceApplication {
             }
             let signals = try Self.signals(of: source.format, parameters: parameters)
             let result = try analyze(source, model: model, parameters: parameters, context: context)
-            let response = Self.response(result, signals: signals, model: model, format: source.format, context: context,
+            let response = Self.response(result, signals: signals, model: model, format: source.format, requestID: context.requestID,
                                          totalSeconds: (clock.now - started) / .seconds(1))
             let durationSeconds = Double(result.sampleCount) / Double(model.sampleRate)
             metrics.audioAnalysed(seconds: durationSeconds)
@@ -101,9 +102,9 @@ extension ServiceApplication {
         return result
     }
 
-    /// The response body for an analysis.
-    private static func response(_ result: SourceAnalysis, signals: [(index: Int, role: String?)], model: EmotionModel,
-                                 format: AudioFormat, context: RequestContext, totalSeconds: Double) -> PredictionResponse {
+    /// The response body for an analysis (also a live stream's summary).
+    static func response(_ result: SourceAnalysis, signals: [(index: Int, role: String?)], model: EmotionModel,
+                         format: AudioFormat, requestID: String, totalSeconds: Double) -> PredictionResponse {
         let labels = model.labels
         let channels = zip(signals, result.channels).map { signal, analysis in
             ChannelBody(index: signal.index, role: signal.role, overall: EstimateBody(analysis.overall, labels: labels),
@@ -114,7 +115,7 @@ extension ServiceApplication {
             ConversationBody($0, channelIndices: signals.map(\.index), roles: signals.map(\.role))
         }
         return PredictionResponse(
-            requestID: context.requestID, model: .init(name: model.name, version: model.version), labels: labels,
+            requestID: requestID, model: .init(name: model.name, version: model.version), labels: labels,
             audio: .init(durationSeconds: rounded(Double(result.sampleCount) / Double(model.sampleRate), digits: 3),
                          sampleRate: format.sampleRate, channels: format.channelCount, container: format.container,
                          encoding: format.encoding),
