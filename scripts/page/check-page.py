@@ -394,7 +394,7 @@ async def check_microphone(cdp, base, args, failures):
     if args.api_key:
         await set_field(cdp, "#key", args.api_key)
     await set_field(cdp, "#segment", "2")
-    await set_field(cdp, "#roles", "")
+    await set_field(cdp, "#roles", "agent,customer")  # one channel: the page sends the first role only
     await click(cdp, "#mic-start")
     ready = await cdp.wait_for("document.getElementById('mic-info').textContent.startsWith('Sent') && document.getElementById('mic-info').textContent", 20, "audio to be sent")
     failures.check(ready is not None, f"the microphone streams ({ready!r})")
@@ -411,6 +411,7 @@ async def check_microphone(cdp, base, args, failures):
     label = await cdp.evaluate("(document.getElementById('overall-label') || {}).textContent")
     failures.check(label in SEVEN + ["no speech"], f"the summary's overall label is shown ({label!r})")
     failures.check("Talk" in text and "Turns" in text, "the summary shows the channel's talk figures")
+    failures.check("Channel 0 · agent" in text, "the microphone's channel is headed with the first role")
     timelines = await cdp.evaluate("document.querySelectorAll('svg.timeline').length")
     failures.check(timelines == 1, f"one timeline for the mono microphone ({timelines})")
     buttons = await cdp.evaluate("[document.getElementById('mic-start').disabled, document.getElementById('mic-stop').disabled]")
