@@ -34,6 +34,31 @@ struct LiveStreamTests {
         return results
     }
 
+    /// Checks server messages against their schemas in openapi.yaml (`StreamReady`, `StreamSegment`,
+    /// `StreamSummary`, `StreamError`); returns the checker's last line.
+    static func validate(_ messages: [[String: Any]]) throws -> String {
+        let schemas = ["ready": "StreamReady", "segment": "StreamSegment", "summary": "StreamSummary", "error": "StreamError"]
+        let cases: [[String: Any]] = messages.compactMap { message in
+            (message["type"] as? String).flatMap { schemas[$0] }.map { ["name": message["type"]!, "schema": $0, "body": message] }
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ser-stream-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try JSONSerialization.data(withJSONObject: cases).write(to: file)
+        let output = try Tools.run(python, [root.appendingPathComponent("scripts/api/check-response-schemas.py").path,
+                                            root.appendingPathComponent("openapi.yaml").path, file.path])
+        return String(String(decoding: output, as: UTF8.self).split(separator: "\n").last ?? "")
+    }
+
+    /// Waits (up to 20 s) until the server's metrics contain `line` (e.g. the open streams, the audio received).
+    static func waitForMetric(_ server: ServerProcess, _ line: String) throws {
+        for _ in 0..<400 {
+            let metrics = try HTTPClient.curl("GET", "http://127.0.0.1:\(server.port)/metrics", arguments: ["--max-time", "2"]).body
+            if metrics.contains(line + "\n") { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw MetricNeverSeen(line: line)
+    }
+
     static func probabilities(_ object: Any?) -> [String: Double] { (object as? [String: Any])?.compactMapValues { $0 as? Double } ?? [:] }
 
     /// The example stereo call (8 kHz mu-law) streamed in 20 ms messages gives the segments and the
@@ -75,6 +100,7 @@ struct LiveStreamTests {
         #expect(talk == (predicted.json["conversation"] as? [String: Any])?["overlap_s"] as? Double)
         #expect((summary["audio"] as? [String: Any])?["encoding"] as? String == "mulaw")
         #expect(messages.last?["type"] as? String == "closed" && messages.last?["code"] as? Int == 1000)
+        #expect(try Self.validate(messages) == "\(messages.count - 1) passed, 0 failed")
 
         let metrics = try await HTTPClient.send("GET", "http://127.0.0.1:\(server.port)/metrics").text
         #expect(metrics.contains("ser_streams_open 0"))
@@ -104,6 +130,9 @@ struct LiveStreamTests {
         #expect(error("bad_start") == "invalid_parameter" && close("bad_start") == 1008)
         #expect((results["unmasked"]?["status_line"] as? String)?.contains("101") == true)
         #expect(results["unmasked"]?["close_codes"] as? [Int] == [1002])
+        let errors = results.values.flatMap { $0["messages"] as? [[String: Any]] ?? [] }
+        #expect(errors.count >= 6)
+        #expect(try Self.validate(errors) == "\(errors.count) passed, 0 failed")
         let plain = try await HTTPClient.send("GET", "http://127.0.0.1:\(server.port)/v1/stream")
         #expect(plain.status == 400 && plain.text.contains("not_websocket"))
         #expect(try await HTTPClient.send("GET", "http://127.0.0.1:\(server.port)/readyz").status == 200)
@@ -157,7 +186,7 @@ struct LiveStreamTests {
         let pipe = Pipe()
         waiting.standardOutput = pipe
         try waiting.run()
-        Thread.sleep(forTimeInterval: 0.4)
+        try Self.waitForMetric(server, "ser_streams_open 1")
         let refused = try Self.checks(server, ["ping"], arguments: ["--key", "k1"])["ping"]
         #expect(refused?["status"] as? Int == 503 && (refused?["body"] as? String)?.contains("capacity") == true)
         let idle = Self.lines(pipe.fileHandleForReading.readDataToEndOfFile()).first
@@ -177,7 +206,7 @@ struct LiveStreamTests {
         let pipe = Pipe()
         waiting.standardOutput = pipe
         try waiting.run()
-        Thread.sleep(forTimeInterval: 0.8)
+        try Self.waitForMetric(server, "ser_stream_audio_seconds_total 0.1")  // the client's audio is in
         #expect(server.stop(signal: SIGTERM) == 0)
         let result = Self.lines(pipe.fileHandleForReading.readDataToEndOfFile()).first
         waiting.waitUntilExit()
@@ -185,4 +214,8 @@ struct LiveStreamTests {
         #expect(messages.map { $0["type"] as? String } == ["ready", "segment", "summary", "error"])  // the 0.1 s segment, at the end
         #expect(messages.last?["code"] as? String == "shutting_down" && result?["close_code"] as? Int == 1001)
     }
+}
+
+private struct MetricNeverSeen: Error {
+    let line: String
 }
