@@ -50,9 +50,6 @@ let package = Package(
         .target(name: "GEMMMicroKernel", swiftSettings: avx512Settings),
         .target(name: "AudioDecoding", dependencies: ["CSndFile", "CSoxr"]),
 
-        // RFC 6455 framing and handshake (knows nothing of HTTP servers or emotions).
-        .target(name: "WebSocket"),
-
         // MARK: HTTP transport (knows nothing about emotions)
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", .product(name: "Logging", package: "swift-log")]),
         // RFC 6455: frame reader and encoder, close codes, opening handshake (SHA-1, base64). No dependencies.
@@ -63,7 +60,7 @@ let package = Package(
             name: "Service",
             dependencies: ["AudioDecoding", "HTTPServer", "WebSocket", "Model", "Analysis", "ModelRegistry", "NeuralNet", "LinearAlgebra",
                            .product(name: "Logging", package: "swift-log")],
-            resources: [.embedInCode("openapi.yaml")]
+            resources: [.embedInCode("openapi.yaml"), .embedInCode("Page/index.html")]
         ),
         .executableTarget(
             name: "SERServer",

@@ -41,6 +41,7 @@ public final class ServiceApplication: Sendable {
         PredictRoute.register(in: &router, application: box.proxy)
         StreamRoute.register(in: &router, application: box.proxy)
         ModelRoutes.register(in: &router, application: box.proxy)
+        PageRoute.register(in: &router)
         self.router = router
         box.application = self
     }

@@ -76,7 +76,7 @@ struct HealthRouteTests {
             }
         }
         let routed = Set(fixture.application.routes.map { "\($0.method) \($0.path)" })
-        #expect(documented.count == 14)
+        #expect(documented.count == 15)
         #expect(documented == routed, "documented but not routed: \(documented.subtracting(routed)); routed but not documented: \(routed.subtracting(documented))")
     }
 

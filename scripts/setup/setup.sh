@@ -13,13 +13,14 @@ mode=${1:-all}
 # Build: the three C libraries the service wraps, plus libsoxr (resampling) and FFTW (features).
 runtime_packages=(pkg-config libsndfile1-dev libopenblas-dev libmicrohttpd-dev libsoxr-dev libfftw3-dev)
 # Tests: sox writes independent audio fixtures, curl drives the live server, espeak-ng speaks test
-# utterances; python3-venv for the reference scripts (librosa, NumPy, onnxruntime, schemathesis).
-test_packages=(sox libsox-fmt-all curl espeak-ng python3 python3-venv python3-pip sndfile-programs)
+# utterances; python3-venv for the reference scripts (librosa, NumPy, onnxruntime, schemathesis);
+# chromium (headless) runs the page at / and renders the training report.
+test_packages=(sox libsox-fmt-all curl espeak-ng python3 python3-venv python3-pip sndfile-programs chromium)
 # Benchmarks and deployment checks: wrk and hyperfine drive load; debootstrap builds the runtime
 # root the container check runs in, iproute2/util-linux give it its namespaces (ip, unshare,
 # nsenter); haproxy runs the compose load balancer config (nginx-light kept for comparisons);
-# the scripts are linted with shellcheck; chromium renders the training report; valgrind for memory checks.
-bench_packages=(wrk hyperfine debootstrap nginx-light haproxy chromium valgrind procps iproute2 util-linux shellcheck)
+# the scripts are linted with shellcheck; valgrind for memory checks.
+bench_packages=(wrk hyperfine debootstrap nginx-light haproxy valgrind procps iproute2 util-linux shellcheck)
 
 packages=("${runtime_packages[@]}")
 if [ "$mode" != "--runtime" ]; then packages+=("${test_packages[@]}" "${bench_packages[@]}"); fi
