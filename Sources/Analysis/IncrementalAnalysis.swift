@@ -42,15 +42,15 @@ public final class IncrementalAnalysis {
     /// window (a stream holds none between windows), or on the threads of a pipeline.
     private enum Scorer {
         case session(InferenceSession)
-        case pooled(EmotionModel)
+        case pooled(EmotionModel, ScoringSlots?)
         case pipeline(ScoringPipeline)
     }
 
     /// A live analysis: a growing timeline (`options.segmentSeconds` > 0), each window scored on a
-    /// session borrowed from `model`'s pool for that window only.
-    public convenience init(model: EmotionModel, channels: Int, options: AnalysisOptions) throws(AnalysisError) {
+    /// session borrowed from `model`'s pool for that window only, in one of `slots` when given.
+    public convenience init(model: EmotionModel, channels: Int, options: AnalysisOptions, slots: ScoringSlots? = nil) throws(AnalysisError) {
         precondition(options.segmentSeconds > 0, "IncrementalAnalysis: a live analysis needs segments")
-        try self.init(scorer: .pooled(model), model: model, channels: channels, options: options, sampleCount: nil)
+        try self.init(scorer: .pooled(model, slots), model: model, channels: channels, options: options, sampleCount: nil)
     }
 
     /// An analysis on `session` (and, with `workers` > 1, on that many scoring threads), of `sampleCount`
@@ -187,9 +187,18 @@ public final class IncrementalAnalysis {
         switch scorer {
         case .session(let session):
             record(try session.scoreWindow(job, context: context, times: &times))
-        case .pooled(let model):
+        case .pooled(let model, let slots):
             var spent = AnalysisTimings()
-            let scored = try model.withSession { (session) throws(AnalysisError) in try session.scoreWindow(job, context: context, times: &spent) }
+            let context = self.context
+            let score = { (spent: inout AnalysisTimings) throws(AnalysisError) -> ScoredWindow in
+                try model.withSession { (session) throws(AnalysisError) in try session.scoreWindow(job, context: context, times: &spent) }
+            }
+            let scored: ScoredWindow
+            if let slots {
+                scored = try slots.withSlot { () throws(AnalysisError) in try score(&spent) }
+            } else {
+                scored = try score(&spent)
+            }
             times.features += spent.features
             times.inference += spent.inference
             record(scored)
@@ -242,7 +251,7 @@ public final class IncrementalAnalysis {
     private func withSession<T>(_ body: (InferenceSession) -> T) -> T {
         switch scorer {
         case .session(let session): body(session)
-        case .pooled(let model): model.withSession(body)
+        case .pooled(let model, _): model.withSession(body)
         case .pipeline(let pipeline): body(pipeline.session)
         }
     }

@@ -32,7 +32,7 @@ public final class ServiceApplication: Sendable {
         self.limiter = ConcurrencyLimiter(maxRunning: configuration.maxConcurrentPredictions,
                                           maxWaiting: configuration.maxQueuedPredictions,
                                           timeoutSeconds: configuration.queueTimeoutSeconds)
-        self.streams = StreamHub(limits: configuration.streams)
+        self.streams = StreamHub(limits: configuration.streams, scoringSlots: configuration.maxConcurrentPredictions)
         var router = Router()
         // Route closures reach the finished application through this box (no retain cycle, and
         // `self` is complete only after init).

@@ -15,7 +15,7 @@ final class LiveAudio {
     /// Frames received, at the client's rate.
     private(set) var receivedFrames = 0
 
-    init(model: EmotionModel, parameters: StreamParameters) throws(StreamFailure) {
+    init(model: EmotionModel, parameters: StreamParameters, slots: ScoringSlots) throws(StreamFailure) {
         self.model = model
         self.parameters = parameters
         decoder = RawAudioDecoder(encoding: parameters.encoding, channelCount: parameters.channels)
@@ -23,7 +23,7 @@ final class LiveAudio {
             : (0..<parameters.channels).map { _ in StreamingResampler(from: parameters.sampleRate, to: model.sampleRate) }
         let options = AnalysisOptions(segmentSeconds: parameters.segmentSeconds, hopSeconds: parameters.hopSeconds)
         do throws(AnalysisError) {
-            analysis = try IncrementalAnalysis(model: model, channels: parameters.channels, options: options)
+            analysis = try IncrementalAnalysis(model: model, channels: parameters.channels, options: options, slots: slots)
         } catch {
             throw StreamFailure(analysis: error)
         }

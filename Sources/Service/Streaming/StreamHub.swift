@@ -1,17 +1,21 @@
+import Analysis
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The live streams open now: the limit on how many, and the drain at shutdown (each stream sees
-/// `isDraining`, sends its summary and a 1001 close, and ends).
+/// The live streams open now: the limit on how many, the windows they score at once, and the drain
+/// at shutdown (each stream sees `isDraining`, sends its summary and a 1001 close, and ends).
 final class StreamHub: Sendable {
     let limits: StreamLimits
+    /// Windows of all streams scored at the same time (one per core by default, as predictions).
+    let scoringSlots: ScoringSlots
     private let open = Mutex<Int>(0)
     private let draining = Atomic<Bool>(false)
 
-    init(limits: StreamLimits) {
+    init(limits: StreamLimits, scoringSlots: Int) {
         self.limits = limits
+        self.scoringSlots = ScoringSlots(count: scoringSlots)
     }
 
     /// Streams open now.

@@ -13,7 +13,7 @@ import WebSocket
 ///
 /// The socket is read only when the analysis has taken the last message, so a client sending faster
 /// than real time is held back by TCP flow control: what is buffered is one message at most
-/// (`stream-max-message-bytes`) plus the 64 KiB read buffer. A thread per stream keeps the code
+/// (`stream-max-message-bytes`) plus the 16 KiB read buffer. A thread per stream keeps the code
 /// straight; its stack is virtual memory, touched only as deep as the analysis goes.
 final class StreamSession: @unchecked Sendable {
     private let connection: UpgradedConnection
@@ -91,7 +91,7 @@ final class StreamSession: @unchecked Sendable {
     /// Reads and handles messages until the stream ends.
     private func serve() throws(StreamFailure) {
         connection.initialBytes.withUnsafeBytes { reader.append($0) }
-        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        var buffer = [UInt8](repeating: 0, count: 16 << 10)
         var arrived = clock.now
         while true {
             while let message = try nextMessage() {
@@ -187,7 +187,7 @@ final class StreamSession: @unchecked Sendable {
             }
             throw StreamFailure(code: "model_not_found", message: error.description, close: .policyViolation)
         }
-        let audio = try LiveAudio(model: model, parameters: parameters)
+        let audio = try LiveAudio(model: model, parameters: parameters, slots: application.streams.scoringSlots)
         live = audio
         try send(json: StreamReadyMessage(
             model: .init(name: model.name, version: model.version), labels: model.labels, encoding: parameters.encoding.rawValue,
