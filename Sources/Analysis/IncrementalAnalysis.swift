@@ -72,7 +72,14 @@ public final class IncrementalAnalysis {
         self.context = WindowScoringContext(plan: plan, clock: clock)
         self.hopLength = model.manifest.featureConfig.hopLength
         self.tracks = ChannelTracks(channels: channels, config: model.manifest.featureConfig)
-        self.samples = [[Float]](repeating: [], count: channels)
+        // A growing timeline holds one segment's samples at a time: reserved once, so the buffer does not
+        // grow by doubling to twice what it needs (the biggest part of a live stream's memory).
+        let reserved = sampleCount == nil ? Int(options.segmentSeconds * Double(plan.sampleRate)) + 8192 : 0
+        self.samples = (0..<channels).map { _ in
+            var buffer: [Float] = []
+            buffer.reserveCapacity(reserved)
+            return buffer
+        }
         do throws(AnalysisError) {
             self.schedule = try WindowSchedule(plan: plan, options: options, sampleCount: sampleCount)
         } catch {
