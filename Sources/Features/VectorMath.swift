@@ -81,4 +81,35 @@ enum VectorMath {
         }
         while i < values.count { base[i] = 10 * log10f(max(floor, base[i])); i += 1 }
     }
+
+    /// Bit `l` set where lane `l` of `a` equals lane `l` of `b` (NaN equals nothing). On x86-64 a
+    /// compare and a movemask per half: Swift's `.==` and `any` build the mask lane by lane through
+    /// memory, a store-forwarding stall per use.
+    @inline(__always)
+    static func equalLanes(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> Int {
+        #if arch(x86_64)
+        Int(_mm_movemask_ps(_mm_cmpeq_ps(a.lowHalf, b.lowHalf))) | Int(_mm_movemask_ps(_mm_cmpeq_ps(a.highHalf, b.highHalf))) << 4
+        #else
+        (0..<8).reduce(0) { $0 | (a[$1] == b[$1] ? 1 << $1 : 0) }
+        #endif
+    }
+
+    /// Lane-wise maximum of two vectors without NaN lanes (`maxps` on x86-64).
+    @inline(__always)
+    static func maximum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        #if arch(x86_64)
+        SIMD8<Float>(lowHalf: _mm_max_ps(a.lowHalf, b.lowHalf), highHalf: _mm_max_ps(a.highHalf, b.highHalf))
+        #else
+        a.replacing(with: b, where: b .> a)
+        #endif
+    }
+
+    /// The largest lane (no NaN lanes): the same value as `v.max()`, by halves (exact whatever the
+    /// order, unlike a sum).
+    @inline(__always)
+    static func largestLane(_ v: SIMD8<Float>) -> Float {
+        let four = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+        let two = four.lowHalf.replacing(with: four.highHalf, where: four.highHalf .> four.lowHalf)
+        return two[1] > two[0] ? two[1] : two[0]
+    }
 }
