@@ -13,9 +13,9 @@ import Darwin
 /// around sample `4m − delay` (`delay` = 20 input samples, 1.25 ms).
 ///
 /// Polyphase: with the input's four phases `P_p[j] = x[4j + p]` and `k = 4q + r`,
-/// `y[m] = Σ_q h[4q]·P_0[m − q] + Σ_{r=1…3} Σ_q h[4q + r]·P_{4−r}[m − q − 1]`, so eight consecutive
-/// outputs are 41 eight-lane multiply-adds over contiguous loads, in four independent partial sums.
-/// The phases are split off the contiguous input with shuffles, 32 samples at a time.
+/// `y[m] = Σ_q h[4q]·P_0[m − q] + Σ_{r=1…3} Σ_q h[4q + r]·P_{4−r}[m − q − 1]`, so four consecutive
+/// outputs are 41 four-lane multiply-adds over contiguous loads, in four independent partial sums.
+/// The phases are split off the contiguous input with 4×4 transposes, 16 samples at a time.
 ///
 /// Stateless apart from its scratch (the caller keeps the input); the taps are the process's
 /// (`SpeechDetectorResources`). Not thread-safe; no allocation after `init`.
@@ -47,7 +47,7 @@ final class DecimatingLowpass {
         return h.map { Float($0 / sum) }
     }
 
-    private let taps: UnsafePointer<SIMD8<Float>>
+    private let taps: UnsafePointer<SIMD4<Float>>
     /// Four phase rows of `rowCapacity` entries; entry `e` of row `p` is `P_p[m − 11 + e]` for the
     /// first output `m` of the current call.
     private let phases: UnsafeMutablePointer<Float>
@@ -67,38 +67,43 @@ final class DecimatingLowpass {
     /// the caller discards, in no other lane).
     func decimate(_ input: UnsafePointer<Float>, count: Int, into output: UnsafeMutablePointer<Float>) {
         precondition(count % 8 == 0 && count <= Self.maximumOutputs, "DecimatingLowpass: bad output count")
-        // Entries needed per row: history (11) + count; split in blocks of 8 entries (32 samples).
+        // Entries needed per row: history (11) + count; split in blocks of 4 entries (16 samples): the
+        // four samples of one entry are one vector, and a 4×4 transpose turns four entries into four
+        // phase vectors.
         let entries = Self.history / 4 + count
         let capacity = Self.rowCapacity
         let source = UnsafeRawPointer(input), rows = UnsafeMutableRawPointer(phases)
         var e = 0
         while e < entries {
-            // Samples 4e..<4e+32: lane l belongs to phase l & 3, entry e + l >> 2.
-            let block = source.loadUnaligned(fromByteOffset: 16 * e, as: SIMD32<Float>.self)
-            let even = block.evenHalf, odd = block.oddHalf
-            rows.storeBytes(of: even.evenHalf, toByteOffset: 4 * e, as: SIMD8<Float>.self)
-            rows.storeBytes(of: odd.evenHalf, toByteOffset: 4 * (capacity + e), as: SIMD8<Float>.self)
-            rows.storeBytes(of: even.oddHalf, toByteOffset: 4 * (2 * capacity + e), as: SIMD8<Float>.self)
-            rows.storeBytes(of: odd.oddHalf, toByteOffset: 4 * (3 * capacity + e), as: SIMD8<Float>.self)
-            e += 8
+            let (p0, p1, p2, p3) = VectorMath.transpose(
+                source.loadUnaligned(fromByteOffset: 16 * e, as: SIMD4<Float>.self),
+                source.loadUnaligned(fromByteOffset: 16 * e + 16, as: SIMD4<Float>.self),
+                source.loadUnaligned(fromByteOffset: 16 * e + 32, as: SIMD4<Float>.self),
+                source.loadUnaligned(fromByteOffset: 16 * e + 48, as: SIMD4<Float>.self))
+            rows.storeBytes(of: p0, toByteOffset: 4 * e, as: SIMD4<Float>.self)
+            rows.storeBytes(of: p1, toByteOffset: 4 * (capacity + e), as: SIMD4<Float>.self)
+            rows.storeBytes(of: p2, toByteOffset: 4 * (2 * capacity + e), as: SIMD4<Float>.self)
+            rows.storeBytes(of: p3, toByteOffset: 4 * (3 * capacity + e), as: SIMD4<Float>.self)
+            e += 4
         }
         let target = UnsafeMutableRawPointer(output)
-        for batch in stride(from: 0, to: count, by: 8) {
-            target.storeBytes(of: eight(at: Self.history / 4 + batch), toByteOffset: 4 * batch, as: SIMD8<Float>.self)
+        for batch in stride(from: 0, to: count, by: 4) {
+            target.storeBytes(of: four(at: Self.history / 4 + batch), toByteOffset: 4 * batch, as: SIMD4<Float>.self)
         }
     }
 
-    /// Outputs whose `P_0[m]` is row entry `e` and the seven after it. Each lane is the same sum in
-    /// the same order whatever the batch, so an output does not depend on which call computes it.
+    /// Outputs whose `P_0[m]` is row entry `e` and the three after it (one SSE register per partial
+    /// sum, so nothing spills). Each lane is the same sum in the same order whatever the batch, so an
+    /// output does not depend on which call computes it.
     @inline(__always)
-    private func eight(at e: Int) -> SIMD8<Float> {
+    private func four(at e: Int) -> SIMD4<Float> {
         let capacity = Self.rowCapacity, h = taps
         let base = UnsafeRawPointer(phases)
-        @inline(__always) func load(_ phase: Int, _ entry: Int) -> SIMD8<Float> {
-            base.loadUnaligned(fromByteOffset: 4 * (phase * capacity + entry), as: SIMD8<Float>.self)
+        @inline(__always) func load(_ phase: Int, _ entry: Int) -> SIMD4<Float> {
+            base.loadUnaligned(fromByteOffset: 4 * (phase * capacity + entry), as: SIMD4<Float>.self)
         }
         // Four independent partial sums (one per tap residue), so the additions do not wait on each
-        // other; written out tap by tap (a loop over q keeps copying its eight accumulators).
+        // other; written out tap by tap.
         var y0 = h[0] * load(0, e), y1 = h[1] * load(3, e - 1), y2 = h[2] * load(2, e - 1), y3 = h[3] * load(1, e - 1)
         @inline(__always) func addTaps(_ q: Int) {
             y0 += h[4 * q] * load(0, e - q)
@@ -106,7 +111,15 @@ final class DecimatingLowpass {
             y2 += h[4 * q + 2] * load(2, e - q - 1)
             y3 += h[4 * q + 3] * load(1, e - q - 1)
         }
-        addTaps(1); addTaps(2); addTaps(3); addTaps(4); addTaps(5); addTaps(6); addTaps(7); addTaps(8); addTaps(9)
+        addTaps(1)
+        addTaps(2)
+        addTaps(3)
+        addTaps(4)
+        addTaps(5)
+        addTaps(6)
+        addTaps(7)
+        addTaps(8)
+        addTaps(9)
         y0 += h[40] * load(0, e - 10)
         return (y0 + y1) + (y2 + y3)
     }

@@ -16,9 +16,9 @@ final class SpeechDetectorResources: @unchecked Sendable {
     /// The process's instance (made on first use, thread-safely, by Swift's lazy global).
     static let shared = SpeechDetectorResources()
 
-    /// `DecimatingLowpass`'s `tapCount` taps `h[k]`, each repeated in eight lanes (one aligned
-    /// load per tap in the filter loop).
-    let decimatorTaps: UnsafeMutablePointer<SIMD8<Float>>
+    /// `DecimatingLowpass`'s `tapCount` taps `h[k]`, each repeated in four lanes (one aligned
+    /// operand per tap in the filter loop).
+    let decimatorTaps: UnsafeMutablePointer<SIMD4<Float>>
     /// The periodic Hann window of `SpeechFrameAnalyzer.windowLength` samples.
     let window: UnsafeMutablePointer<Float>
     /// `w(0) / w(τ)` for the window's autocorrelation `w`, `τ ≤ SpeechFrameAnalyzer.maxLag`.
@@ -30,7 +30,7 @@ final class SpeechDetectorResources: @unchecked Sendable {
     init() {
         let taps = DecimatingLowpass.taps()
         decimatorTaps = .allocate(capacity: taps.count)
-        decimatorTaps.initialize(from: taps.map { SIMD8<Float>(repeating: $0) }, count: taps.count)
+        decimatorTaps.initialize(from: taps.map { SIMD4<Float>(repeating: $0) }, count: taps.count)
         let length = SpeechFrameAnalyzer.windowLength, maxLag = SpeechFrameAnalyzer.maxLag
         let hann = AnalysisWindow.periodicHann(length: length)
         window = .allocate(capacity: length)

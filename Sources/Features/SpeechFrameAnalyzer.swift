@@ -217,7 +217,8 @@ final class SpeechFrameAnalyzer {
         let raised = lower.replacing(with: snr, where: snr .> lower)
         let clipped = upper.replacing(with: raised, where: raised .<= upper)
         let bands = clipped.lowHalf
-        return (bands.sum() / 4, bands.max(), clipped.highHalf[0], cleanSum.sum())
+        let largestBand = max(max(bands[0], bands[1]), max(bands[2], bands[3]))
+        return (bands.sum() / 4, largestBand, clipped.highHalf[0], cleanSum.sum())
     }
 
     /// Highest peak (local maximum over lags) of the normalised autocorrelation of the above-floor
