@@ -3,14 +3,12 @@ import Features
 /// Per-frame tracks of every channel built while the audio streams past once: the frame level (dB,
 /// `StreamingFrameEnergy`, the front-end's framing) and the speech detector's decisions
 /// (`SpeechDetector`, causal, 10 ms frames). They decide which windows are scored and give each
-/// channel's conversation figures. 1 + 4 bytes per channel and frame, plus the first 1.6 s of samples
-/// while the detectors' noise floors are primed (`SpeechDetector.primeNoiseFloor`).
+/// channel's conversation figures. 1 + 4 bytes per channel and frame (the detectors prime their
+/// noise floors from each channel's opening 1.6 s themselves).
 struct ChannelTracks {
     private var energies: [StreamingFrameEnergy]
     private let detectors: [SpeechDetector]
     private var decisions: [[Bool]]
-    /// The opening samples per channel, until `SpeechDetector.primingSamples` have arrived (then nil).
-    private var opening: [[Float]]?
     private let hopLength: Int
     private var finished = false
 
@@ -25,7 +23,6 @@ struct ChannelTracks {
         hopLength = config.hopLength
         detectors = Self.supportsSpeechDetection(config) ? (0..<channels).map { _ in SpeechDetector() } : []
         decisions = [[Bool]](repeating: [], count: channels)
-        opening = detectors.isEmpty ? nil : [[Float]](repeating: [], count: channels)
     }
 
     /// Samples per channel seen so far.
@@ -33,25 +30,7 @@ struct ChannelTracks {
 
     mutating func append(_ block: [[Float]]) {
         for c in energies.indices { energies[c].append(block[c]) }
-        guard !detectors.isEmpty else { return }
-        if opening != nil {
-            for c in detectors.indices { opening![c] += block[c] }
-            if opening![0].count >= SpeechDetector.primingSamples { startDetectors() }
-        } else {
-            for c in detectors.indices { block[c].withUnsafeBufferPointer { detectors[c].push($0, into: &decisions[c]) } }
-        }
-    }
-
-    /// Primes every detector with its channel's opening and pushes it.
-    private mutating func startDetectors() {
-        guard let samples = opening else { return }
-        opening = nil
-        for c in detectors.indices {
-            samples[c].withUnsafeBufferPointer { buffer in
-                detectors[c].primeNoiseFloor(buffer)
-                detectors[c].push(buffer, into: &decisions[c])
-            }
-        }
+        for c in detectors.indices { block[c].withUnsafeBufferPointer { detectors[c].push($0, into: &decisions[c]) } }
     }
 
     /// Frames whose speech decision is final on every channel (the detector decides a little behind
@@ -69,9 +48,12 @@ struct ChannelTracks {
     /// its audio is in, and in a file. Every frame when there is no detector.
     func framesDecided(afterSamples samples: Int) -> Int {
         guard let detector = detectors.first else { return Int.max }
-        guard samples >= SpeechDetector.primingSamples, samples >= detector.configuration.latencySamples else { return 0 }
+        guard samples >= detector.configuration.primingSamples, samples >= detector.configuration.latencySamples else { return 0 }
         return (samples - detector.configuration.latencySamples) / hopLength + 1
     }
+
+    /// Samples of the opening the detectors learn their noise floors from before deciding (0 without detectors).
+    var primingSamples: Int { detectors.first?.configuration.primingSamples ?? 0 }
 
     /// Speech frames of channel `channel` among `frames` (clipped to the frames decided so far).
     func speechFrames(channel: Int, frames: Range<Int>) -> Int {
@@ -86,7 +68,6 @@ struct ChannelTracks {
     /// Ends the tracks (call once, when the audio ends): level (dB) and speech flags per frame,
     /// `1 + samples / hop` each.
     mutating func finish() -> (energy: [[Float]], speech: [[Bool]]) {
-        startDetectors()
         let energy = energies.indices.map { energies[$0].finish() }
         for c in detectors.indices { detectors[c].finish(into: &decisions[c]) }
         if detectors.isEmpty { decisions = energy.map { [Bool](repeating: true, count: $0.count) } }

@@ -171,7 +171,7 @@ public final class IncrementalAnalysis {
     /// stream does not wait for those last frames, and a file is judged the same way.
     private func judgedFrames(_ window: WindowPlan.Window) -> Range<Int> {
         let f0 = window.lower / hopLength, f1 = max(f0 + 1, window.upper / hopLength)
-        let decided = tracks.framesDecided(afterSamples: max(window.upper, SpeechDetector.primingSamples))
+        let decided = tracks.framesDecided(afterSamples: max(window.upper, tracks.primingSamples))
         return f0..<min(f1, max(f0 + 1, decided))
     }
 

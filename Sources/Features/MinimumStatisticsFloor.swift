@@ -62,27 +62,66 @@ final class MinimumStatisticsFloor {
         started = true
         let bias = self.bias, absoluteFloor = self.absoluteFloor
         let s = smoothed, current = currentMinimum, past = pastMinimum
-        for k in 0..<binCount {
+        // Eight bins per step, each lane the scalar expression of the tail loop (`min(x, y)` is
+        // `y < x ? y : x`, `max(x, y)` is `y >= x ? y : x`), so the floor is the same bit for bit.
+        let weight = SIMD8<Float>(repeating: a), complement = SIMD8<Float>(repeating: 1 - a)
+        let biases = SIMD8<Float>(repeating: bias), floors = SIMD8<Float>(repeating: absoluteFloor)
+        var k = 0
+        while k + 8 <= binCount {
+            let value = weight * Self.load(s, k) + complement * Self.load(power, k)
+            Self.store(value, s, k)
+            var minimum = Self.load(current, k)
+            if trackMinimum { minimum.replace(with: value, where: value .< minimum) }
+            Self.store(minimum, current, k)
+            let pastMinimum = Self.load(past, k)
+            var lowest = minimum.replacing(with: pastMinimum, where: pastMinimum .< minimum)
+            lowest.replace(with: value, where: value .< lowest)
+            let estimate = biases * lowest
+            Self.store(floors.replacing(with: estimate, where: estimate .>= floors), floor, k)
+            k += 8
+        }
+        while k < binCount {
             let value = a * s[k] + (1 - a) * power[k]
             s[k] = value
             let minimum = trackMinimum ? min(current[k], value) : current[k]
             current[k] = minimum
             floor[k] = max(absoluteFloor, bias * min(minimum, past[k], value))
+            k += 1
         }
         framesInSubwindow += 1
         if framesInSubwindow == subwindowFrames { closeSubwindow() }
     }
 
-    /// Starts from what `other` has seen: every sub-window of the ring holds `other`'s minimum (over its
-    /// ring and current sub-window), so until they roll out (`subwindowCount` sub-windows later) the
-    /// floor is at most that. Call before the first `update`.
-    func prime(withMinimaOf other: MinimumStatisticsFloor) {
-        precondition(other.binCount == binCount, "MinimumStatisticsFloor.prime: bin counts differ")
+    @inline(__always)
+    private static func load(_ pointer: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(fromByteOffset: 4 * offset, as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    private static func load(_ pointer: UnsafeMutablePointer<Float>, _ offset: Int) -> SIMD8<Float> {
+        load(UnsafePointer(pointer), offset)
+    }
+
+    @inline(__always)
+    private static func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>, _ offset: Int) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, toByteOffset: 4 * offset, as: SIMD8<Float>.self)
+    }
+
+    /// Starts over as a fresh floor whose every sub-window holds the minimum seen so far (over the
+    /// ring and the current sub-window), so that until they roll out (`subwindowCount` sub-windows
+    /// later) the floor is at most that: the state of a new floor primed with what this one has seen.
+    /// Called after observing a recording's opening, before analysing it again from its start.
+    func restartPrimed() {
         for k in 0..<binCount {
-            let m = min(other.currentMinimum[k], other.pastMinimum[k])
+            let m = min(currentMinimum[k], pastMinimum[k])
             pastMinimum[k] = m
             for r in 0..<subwindowCount { subwindowMinima[r * binCount + k] = m }
+            currentMinimum[k] = .infinity
+            smoothed[k] = 0
         }
+        framesInSubwindow = 0
+        ringIndex = 0
+        started = false
     }
 
     /// Stores the finished sub-window's minima in the ring and recomputes the minimum over the ring.

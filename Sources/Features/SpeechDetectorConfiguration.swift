@@ -24,6 +24,11 @@ public struct SpeechDetectorConfiguration: Sendable, Equatable {
     public var hangoverFrames = 5
     /// Gaps between accepted runs of at most this many frames are filled (pauses inside a phrase).
     public var gapFillFrames = 20
+    /// Opening samples (16 kHz) whose frames prime the noise floor before any of them is decided
+    /// (`SpeechDetector.primingSamples`, 1.6 s: the floor's memory); 0 decides from the first frame on
+    /// with an empty floor, which takes a recording that opens with speech for noise until its first
+    /// pause.
+    public var primingSamples = 25_600
 
     public init() {}
 
@@ -33,5 +38,6 @@ public struct SpeechDetectorConfiguration: Sendable, Equatable {
 
     /// Input samples (16 kHz) past frame `t`'s centre `160·t` that must be pushed before frame `t` is
     /// decided: the analysis window's half and the decimator's delay (272), plus the lookahead frames.
+    /// While priming, nothing is decided before `primingSamples` samples have been pushed.
     public var latencySamples: Int { SpeechFeatureExtractor.frameLookaheadSamples + SpeechFeatureExtractor.hopLength * lookaheadFrames }
 }

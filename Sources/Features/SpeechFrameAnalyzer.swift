@@ -7,20 +7,21 @@ import LinearAlgebra
 
 /// Turns one 32 ms window of 4 kHz audio into the speech detector's features
 /// (`SpeechFeatureExtractor.Feature`), keeping the state that links frames (noise floor, previous
-/// spectra, running averages).
+/// spectra, running averages). Two stages, so that a caller can hold frames back until the floor
+/// is primed (`SpeechFeatureExtractor`):
 ///
-/// 1. Periodic-Hann window (128 samples) zero-padded to 256 points: power spectrum `P`, 15.6 Hz bins;
-///    only bins 6..<118 (94-1844 Hz) are used: above mains hum's fundamental, below the decimator's
-///    transition band.
-/// 2. Noise floor `N` per bin by minimum statistics (`MinimumStatisticsFloor`), and the power above it,
-///    `clean = max(P − N, 0)`.
-/// 3. Band and total SNRs of `P` over `N`; harmonicity from the inverse transform of `√clean` (a
-///    generalised autocorrelation, linear thanks to the 2x zero padding) divided by the window's own
-///    autocorrelation (Boersma, 1993); tonality from the two largest bins of `clean`; steadiness against
-///    the spectrum of 60 ms before; running averages and holds.
+/// 1. `powerSpectrum`: periodic-Hann window (128 samples) zero-padded to 256 points: power spectrum
+///    `P`, 15.6 Hz bins; only bins 6..<118 (94-1844 Hz) are used: above mains hum's fundamental,
+///    below the decimator's transition band. Depends on the window alone.
+/// 2. `analyse`: noise floor `N` per bin by minimum statistics (`MinimumStatisticsFloor`), the power
+///    above it, `clean = max(P − N, 0)`; band and total SNRs of `P` over `N`; harmonicity from the
+///    inverse transform of `√clean` (a generalised autocorrelation, linear thanks to the 2x zero
+///    padding) divided by the window's own autocorrelation (Boersma, 1993); tonality from the two
+///    largest bins of `clean`; steadiness against the spectrum of 60 ms before; running averages and
+///    holds.
 ///
-/// Eight-lane loops over the 112 bins (bands are multiples of 8 bins); two 256-point real FFTs.
-/// Not thread-safe; no allocation after `init`.
+/// Eight-lane loops over the 112 bins (bands are multiples of 8 bins) and the searched lags; two
+/// 256-point real FFTs on the process's shared plan. Not thread-safe; no allocation after `init`.
 final class SpeechFrameAnalyzer {
     static let windowLength = 128, transformLength = 256
     /// First bin used and number of bins used (14 blocks of 8).
@@ -29,59 +30,120 @@ final class SpeechFrameAnalyzer {
     static let bandOffsets = (0, 16, 40, 72, 112)
     /// Autocorrelation lags searched, 4 kHz samples: 500 Hz down to 70 Hz.
     static let minLag = 8, maxLag = 57
+    /// Lags the peak search reads in whole blocks of eight: `minLag − 1 ..< minLag + 57`.
+    static let lagBlocks = (maxLag - minLag + 8) / 8
     /// Frames between the spectra compared by `steadiness`.
     static let steadinessDistance = 6
 
-    private let spectrumFFT = RealFFT(size: transformLength, planning: .measure)
-    private let autocorrelationFFT = RealFFT(size: transformLength, planning: .measure)
+    private let spectrumFFT: RealFFT
+    private let autocorrelationFFT: RealFFT
     private let floor = MinimumStatisticsFloor(binCount: usedBins)
-    /// The periodic Hann window, and `w(0) / w(τ)` for its autocorrelation `w`, `τ ≤ maxLag`.
-    private let window: UnsafeMutablePointer<Float>
-    private let windowCorrection: UnsafeMutablePointer<Float>
-    /// Scratch: power (`transformLength / 2 + 1` bins); floor and power above it (`usedBins`, from `lowBin`).
+    /// The periodic Hann window, and `w(0) / w(τ)` for its autocorrelation `w` (the process's tables).
+    private let window: UnsafePointer<Float>
+    private let windowCorrection: UnsafePointer<Float>
+    /// Scratch: power (`transformLength / 2 + 1` bins), written by `powerSpectrum` only; floor and power
+    /// above it (`usedBins`, from `lowBin`).
     private let power: UnsafeMutablePointer<Float>
     private let noise: UnsafeMutablePointer<Float>
     private let clean: UnsafeMutablePointer<Float>
-    /// `√clean`, the amplitude spectrum above the floor (`usedBins`).
-    private let amplitude: UnsafeMutablePointer<Float>
-    /// Amplitude spectra of the last `steadinessDistance` frames (a ring of `usedBins` rows), energies.
+    /// `√clean`, the amplitude spectrum above the floor (`usedBins`): the current row of `pastAmplitude`.
+    private var amplitude: UnsafeMutablePointer<Float>
+    /// The autocorrelation at lags `0 ..< minLag + 8 · lagBlocks + 1` (those past `maxLag + 1` unused),
+    /// and `windowCorrection` padded to the same length with zeros.
+    private let lags: UnsafeMutablePointer<Float>
+    private let corrections: UnsafeMutablePointer<Float>
+    /// Scratch: the corrected autocorrelation at the peaks among the searched lags, 0 elsewhere.
+    private let peakValues: UnsafeMutablePointer<Float>
+    /// Amplitude spectra of this frame and the last `steadinessDistance` (a ring of `usedBins` rows:
+    /// frame `f` in row `f % 7`, so frame `f − 6` is in row `(f + 1) % 7`), and their energies.
     private let pastAmplitude: UnsafeMutablePointer<Float>
     private let pastEnergy: UnsafeMutablePointer<Float>
+    /// Frames analysed (`analyse`), and opening frames observed (`observeOpening`).
     private var frame = 0
+    private var openingFrame = 0
     /// Running state: averages (100 ms, 1 s), level peak, voicing hold, previous period.
     private var shortAverages = SIMD4<Float>(), longAverages = SIMD4<Float>()
     private var pitchHoldAverage: Float = 0, levelPeak: Float = -1, voicedHold: Float = 0
     private var previousLag = 0
 
-    init() {
-        let hann = AnalysisWindow.periodicHann(length: Self.windowLength)
-        let zeroLag = hann.reduce(0) { $0 + $1 * $1 }
-        window = Self.buffer(hann.map(Float.init))
-        windowCorrection = Self.buffer((0...Self.maxLag).map { lag in
-            Float(zeroLag / (0..<(Self.windowLength - lag)).reduce(0.0) { $0 + hann[$1] * hann[$1 + lag] })
-        })
-        power = Self.buffer([Float](repeating: 0, count: Self.transformLength / 2 + 1))
-        noise = Self.buffer([Float](repeating: 0, count: Self.usedBins))
-        clean = Self.buffer([Float](repeating: 0, count: Self.usedBins))
-        amplitude = Self.buffer([Float](repeating: 0, count: Self.usedBins))
-        pastAmplitude = Self.buffer([Float](repeating: 0, count: Self.steadinessDistance * Self.usedBins))
-        pastEnergy = Self.buffer([Float](repeating: 0, count: Self.steadinessDistance))
+    init(resources: SpeechDetectorResources = .shared) {
+        spectrumFFT = RealFFT(plan: resources.fftPlan)
+        autocorrelationFFT = RealFFT(plan: resources.fftPlan)
+        window = UnsafePointer(resources.window)
+        windowCorrection = UnsafePointer(resources.windowCorrection)
+        power = Self.buffer(Self.transformLength / 2 + 1)
+        noise = Self.buffer(Self.usedBins)
+        clean = Self.buffer(Self.usedBins)
+        let lagCount = Self.minLag + 8 * Self.lagBlocks + 1
+        lags = Self.buffer(lagCount)
+        corrections = Self.buffer(lagCount)
+        corrections.update(from: resources.windowCorrection, count: Self.maxLag + 1)
+        peakValues = Self.buffer(8 * Self.lagBlocks)
+        pastAmplitude = Self.buffer((Self.steadinessDistance + 1) * Self.usedBins)
+        pastEnergy = Self.buffer(Self.steadinessDistance + 1)
+        amplitude = pastAmplitude
     }
 
     deinit {
-        for pointer in [window, windowCorrection, power, noise, clean, amplitude, pastAmplitude, pastEnergy] { pointer.deallocate() }
+        for pointer in [power, noise, clean, lags, corrections, peakValues, pastAmplitude, pastEnergy] { pointer.deallocate() }
     }
 
-    private static func buffer(_ values: [Float]) -> UnsafeMutablePointer<Float> {
-        let pointer = UnsafeMutablePointer<Float>.allocate(capacity: values.count)
-        pointer.initialize(from: values, count: values.count)
+    private static func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        pointer.initialize(repeating: 0, count: count)
         return pointer
     }
 
-    /// Features of the window `samples[0..<windowLength]` into `features` (`featureCount`).
-    func analyse(_ samples: UnsafePointer<Float>, into features: UnsafeMutablePointer<Float>) {
-        spectrum(samples)
-        let snr = signalToNoise()
+    @inline(__always)
+    private static func load(_ pointer: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(fromByteOffset: 4 * offset, as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    private static func load(_ pointer: UnsafeMutablePointer<Float>, _ offset: Int) -> SIMD8<Float> {
+        load(UnsafePointer(pointer), offset)
+    }
+
+    @inline(__always)
+    private static func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>, _ offset: Int) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, toByteOffset: 4 * offset, as: SIMD8<Float>.self)
+    }
+
+    // MARK: Stage 1: the spectrum
+
+    /// Power of the window `samples[0..<windowLength]` in the `usedBins` bins from `lowBin`; the
+    /// pointer is valid until the next call.
+    func powerSpectrum(_ samples: UnsafePointer<Float>) -> UnsafePointer<Float> {
+        let input = spectrumFFT.input
+        for j in stride(from: 0, to: Self.windowLength, by: 8) { Self.store(Self.load(samples, j) * Self.load(window, j), input, j) }
+        for j in stride(from: Self.windowLength, to: Self.transformLength, by: 8) { Self.store(SIMD8(), input, j) }
+        spectrumFFT.executePowerSpectrum(into: power)
+        return UnsafePointer(power + Self.lowBin)
+    }
+
+    // MARK: Priming
+
+    /// Lets the noise floor see one opening frame's power (`usedBins` bins) without analysing it.
+    func observeOpening(power p: UnsafePointer<Float>) {
+        // Frames 0 and 1 reach into the zeros before the signal: too quiet to stand for the noise.
+        floor.update(power: p, floor: noise, trackMinimum: openingFrame >= 2)
+        openingFrame += 1
+    }
+
+    /// Restarts the floor primed with the minima of the observed opening (`MinimumStatisticsFloor
+    /// .restartPrimed`); `analyse` then starts again from frame 0. Call before the first `analyse`.
+    func restartWithPrimedFloor() {
+        precondition(frame == 0, "SpeechFrameAnalyzer: priming after frames were analysed")
+        floor.restartPrimed()
+    }
+
+    // MARK: Stage 2: the features
+
+    /// Features of the next frame, from its power in the `usedBins` bins from `lowBin`, into
+    /// `features` (`featureCount`).
+    func analyse(power p: UnsafePointer<Float>, into features: UnsafeMutablePointer<Float>) {
+        aboveFloor(p)
+        let snr = signalToNoise(p)
         let (h, lag) = harmonicity()
         let c = tonality(cleanEnergy: snr.clean), s = steadiness(cleanEnergy: snr.clean)
         let current = SIMD4<Float>(snr.bandMean, h, c, s)
@@ -112,38 +174,26 @@ final class SpeechFrameAnalyzer {
         features[F.pitchHoldLong.rawValue] = pitchHoldAverage
     }
 
-    /// Starts the noise floor from what `other` has analysed (see `MinimumStatisticsFloor.prime`).
-    func primeFloor(from other: SpeechFrameAnalyzer) {
-        floor.prime(withMinimaOf: other.floor)
-    }
-
-    /// Power spectrum of the windowed frame into `power`, the floor into `noise`, and the power above
-    /// it into `clean` (both from `lowBin`).
-    private func spectrum(_ x: UnsafePointer<Float>) {
-        let input = spectrumFFT.input, w = window
-        for j in 0..<Self.windowLength { input[j] = x[j] * w[j] }
-        for j in Self.windowLength..<Self.transformLength { input[j] = 0 }
-        spectrumFFT.executePowerSpectrum(into: power)
-        let p = power + Self.lowBin
+    /// The floor into `noise`, the power above it into `clean` and its square root into `amplitude`.
+    private func aboveFloor(_ p: UnsafePointer<Float>) {
         // Frames 0 and 1 reach into the zeros before the signal (their windows start 256 and 96 input
         // samples early): too quiet to stand for the noise.
         floor.update(power: p, floor: noise, trackMinimum: frame >= 2)
-        for k in 0..<Self.usedBins { clean[k] = max(0, p[k] - noise[k]) }
-        let raw = UnsafeMutableRawPointer(amplitude)
+        amplitude = pastAmplitude + (frame % (Self.steadinessDistance + 1)) * Self.usedBins
+        let zero = SIMD8<Float>()
         for k in stride(from: 0, to: Self.usedBins, by: 8) {
-            raw.storeBytes(of: VectorMath.squareRoot(Self.load(clean, k)), toByteOffset: 4 * k, as: SIMD8<Float>.self)
+            let difference = Self.load(p, k) - Self.load(noise, k)
+            // max(0, d), i.e. `d >= 0 ? d : 0`.
+            let above = zero.replacing(with: difference, where: difference .>= zero)
+            Self.store(above, clean, k)
+            Self.store(VectorMath.squareRoot(above), amplitude, k)
         }
-    }
-
-    @inline(__always)
-    private static func load(_ pointer: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
-        UnsafeRawPointer(pointer).loadUnaligned(fromByteOffset: 4 * offset, as: SIMD8<Float>.self)
     }
 
     /// Band SNRs (mean and largest) and the total SNR, scaled (see `Feature`), and the energy above
     /// the floor.
-    private func signalToNoise() -> (bandMean: Float, bandMax: Float, total: Float, clean: Float) {
-        let p = UnsafePointer(power + Self.lowBin), n = UnsafePointer(noise), c = UnsafePointer(clean)
+    private func signalToNoise(_ p: UnsafePointer<Float>) -> (bandMean: Float, bandMax: Float, total: Float, clean: Float) {
+        let n = UnsafePointer(noise), c = UnsafePointer(clean)
         var cleanSum = SIMD8<Float>()
         func band(_ start: Int, _ end: Int) -> (power: Float, noise: Float) {
             var sumPower = SIMD8<Float>(), sumNoise = SIMD8<Float>()
@@ -156,16 +206,19 @@ final class SpeechFrameAnalyzer {
         }
         let edges = Self.bandOffsets
         let b0 = band(edges.0, edges.1), b1 = band(edges.1, edges.2), b2 = band(edges.2, edges.3), b3 = band(edges.3, edges.4)
-        var bandPower = SIMD8<Float>(b0.power, b1.power, b2.power, b3.power, 0, 1, 1, 1)
-        var bandNoise = SIMD8<Float>(b0.noise, b1.noise, b2.noise, b3.noise, 0, 1, 1, 1)
-        bandPower[4] = bandPower[0] + bandPower[1] + bandPower[2] + bandPower[3]
-        bandNoise[4] = bandNoise[0] + bandNoise[1] + bandNoise[2] + bandNoise[3]
+        // Lanes 0-3 the bands, lane 4 all of them (summed in band order), 5-7 unused.
+        let bandPower = SIMD8<Float>(b0.power, b1.power, b2.power, b3.power, b0.power + b1.power + b2.power + b3.power, 1, 1, 1)
+        let bandNoise = SIMD8<Float>(b0.noise, b1.noise, b2.noise, b3.noise, b0.noise + b1.noise + b2.noise + b3.noise, 1, 1, 1)
         // log10 of the ratios, clipped to [−0.5, 4] (−5 to 40 dB, /10); silent frames give −0.5.
         let ratio = bandPower / bandNoise.replacing(with: 1, where: bandNoise .<= 0)
-        var snr = VectorMath.log10(ratio.replacing(with: 1e-6, where: .!(ratio .> 1e-6)))
-        snr = snr.clamped(lowerBound: SIMD8(repeating: -0.5), upperBound: SIMD8(repeating: 4))
-        let bands = SIMD4<Float>(snr[0], snr[1], snr[2], snr[3])
-        return (bands.sum() / 4, bands.max(), snr[4], cleanSum.sum())
+        let snr = VectorMath.log10(SIMD8<Float>(repeating: 1e-6).replacing(with: ratio, where: ratio .> 1e-6))
+        // clamped(lowerBound:upperBound:) as selects (`max` keeps x when x > lower, `min` when x <= upper).
+        let lower = SIMD8<Float>(repeating: -0.5), upper = SIMD8<Float>(repeating: 4)
+        let raised = lower.replacing(with: snr, where: snr .> lower)
+        let clipped = upper.replacing(with: raised, where: raised .<= upper)
+        let bands = clipped.lowHalf
+        let largestBand = max(max(bands[0], bands[1]), max(bands[2], bands[3]))
+        return (bands.sum() / 4, largestBand, clipped.highHalf[0], cleanSum.sum())
     }
 
     /// Highest peak (local maximum over lags) of the normalised autocorrelation of the above-floor
@@ -175,25 +228,44 @@ final class SpeechFrameAnalyzer {
     /// low-pass noise does not pass for periodicity), and only at peaks, so that the slow decay of a
     /// low-pass signal's autocorrelation is not taken for a period.
     private func harmonicity() -> (value: Float, lag: Int) {
-        let n = Self.transformLength, input = autocorrelationFFT.input
-        for k in 0...(n / 2) { input[k] = 0 }
-        for k in 0..<Self.usedBins { input[Self.lowBin + k] = amplitude[k] }
-        for k in 1..<(n / 2) { input[n - k] = input[k] }
-        autocorrelationFFT.execute(binsBelow: Self.maxLag + 2)
-        let zero = autocorrelationFFT.real(0)
-        guard zero > 0 else { return (0, 0) }
-        var best: Float = 0, bestLag = 0
-        var previous = autocorrelationFFT.real(Self.minLag - 1), current = autocorrelationFFT.real(Self.minLag)
-        for lag in Self.minLag...Self.maxLag {
-            let next = autocorrelationFFT.real(lag + 1)
-            if current >= previous && current >= next {
-                let value = current * windowCorrection[lag]
-                if value > best { best = value; bestLag = lag }
-            }
-            previous = current
-            current = next
+        let input = autocorrelationFFT.input
+        // The even sequence with `amplitude` at bins lowBin..<lowBin+usedBins, its mirror at 256 − k
+        // (139...250), zeros elsewhere: zeros first where neither lands, then the two copies over them.
+        Self.store(SIMD8(), input, 0)
+        Self.store(SIMD8(), input, 118)
+        Self.store(SIMD8(), input, 126)
+        Self.store(SIMD8(), input, 134)
+        Self.store(SIMD8(), input, 248)
+        let mirrorEnd = Self.transformLength - Self.lowBin - 7
+        for k in stride(from: 0, to: Self.usedBins, by: 8) {
+            let a = Self.load(amplitude, k)
+            Self.store(a, input, Self.lowBin + k)
+            Self.store(SIMD8(a[7], a[6], a[5], a[4], a[3], a[2], a[1], a[0]), input, mirrorEnd - k)
         }
-        return (min(1, best / zero), bestLag)
+        autocorrelationFFT.executeRealParts(binsBelow: Self.maxLag + 2, into: lags)
+        let zero = lags[0]
+        guard zero > 0 else { return (0, 0) }
+        // A lag counts where the autocorrelation is a local maximum (`>=` both neighbours); its value
+        // is corrected, and the largest wins, the first of equals (scalar: `value > best`, best from 0).
+        // Lags past `maxLag` have a zero correction, so they give 0 and never win.
+        var best = SIMD8<Float>()
+        let zeros = SIMD8<Float>()
+        for block in 0..<Self.lagBlocks {
+            let lag = Self.minLag + 8 * block
+            let previous = Self.load(lags, lag - 1), current = Self.load(lags, lag), next = Self.load(lags, lag + 1)
+            var value = zeros.replacing(with: current * Self.load(corrections, lag), where: current .>= previous)
+            value.replace(with: zeros, where: current .< next)
+            Self.store(value, peakValues, 8 * block)
+            best.replace(with: value, where: value .> best)
+        }
+        let largest = VectorMath.largestLane(best)
+        guard largest > 0 else { return (0, 0) }
+        let target = SIMD8<Float>(repeating: largest)
+        for block in 0..<Self.lagBlocks {
+            let lanes = VectorMath.equalLanes(Self.load(peakValues, 8 * block), target)
+            if lanes != 0 { return (min(1, largest / zero), Self.minLag + 8 * block + lanes.trailingZeroBitCount) }
+        }
+        return (0, 0)
     }
 
     /// Share of `clean` within ±4 bins (±62 Hz) of its largest bin and of the largest bin outside that
@@ -201,28 +273,48 @@ final class SpeechFrameAnalyzer {
     private func tonality(cleanEnergy: Float) -> Float {
         guard cleanEnergy > 0 else { return 0 }
         let c = clean, count = Self.usedBins
-        func largest(excluding centre: Int) -> Int {
-            var best: Float = -1, index = 0
-            for k in 0..<count where abs(k - centre) > 4 && c[k] > best { best = c[k]; index = k }
-            return index
-        }
-        let first = largest(excluding: -100), second = largest(excluding: first)
+        let first = Self.firstLargest(UnsafePointer(c), count: count, excluding: nil)
+        let second = Self.firstLargest(UnsafePointer(c), count: count, excluding: first)
         var sum: Float = 0
         for k in max(0, first - 4)...min(count - 1, first + 4) { sum += c[k] }
         for k in max(0, second - 4)...min(count - 1, second + 4) where abs(k - first) > 4 { sum += c[k] }
         return min(1, sum / cleanEnergy)
     }
 
+    /// Index of the first largest of `values[0..<count]` (non-negative, `count` a multiple of 8),
+    /// outside `centre ± 4` if given: what a scalar scan keeping `values[k] > best` from `best = −1`
+    /// finds. A maximum pass, then a search for its first lane.
+    @inline(__always)
+    private static func firstLargest(_ values: UnsafePointer<Float>, count: Int, excluding centre: Int?) -> Int {
+        let lanes = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7), excluded = SIMD8<Float>(repeating: -1)
+        let low = centre.map { $0 - 4 } ?? -count, high = centre.map { $0 + 4 } ?? -count
+        // Block k with the lanes within ±4 of `centre` (distance² ≤ 16, exact for these integers) at −1;
+        // only the blocks the range touches need the mask.
+        @inline(__always) func block(_ k: Int) -> SIMD8<Float> {
+            let v = load(values, k)
+            guard k + 7 >= low && k <= high else { return v }
+            let distance = lanes + Float(k - low - 4)
+            return v.replacing(with: excluded, where: distance * distance .<= 16)
+        }
+        var largest = block(0)
+        for k in stride(from: 8, to: count, by: 8) { largest = VectorMath.maximum(largest, block(k)) }
+        let target = SIMD8<Float>(repeating: VectorMath.largestLane(largest))
+        for k in stride(from: 0, to: count, by: 8) {
+            let found = VectorMath.equalLanes(block(k), target)
+            if found != 0 { return k + found.trailingZeroBitCount }
+        }
+        return 0
+    }
+
     /// Cosine similarity of the amplitude spectrum `√clean` with that of `steadinessDistance` frames
-    /// before (0 when either is empty); stores the current one in the ring.
+    /// before (0 when either is empty); records this frame's energy in the ring.
     private func steadiness(cleanEnergy: Float) -> Float {
-        let row = frame % Self.steadinessDistance
-        let past = pastAmplitude + row * Self.usedBins
-        let previousEnergy = pastEnergy[row]
+        let rows = Self.steadinessDistance + 1
+        let past = pastAmplitude + ((frame + 1) % rows) * Self.usedBins
+        let previousEnergy = pastEnergy[(frame + 1) % rows]
         var dot = SIMD8<Float>()
         for k in stride(from: 0, to: Self.usedBins, by: 8) { dot += Self.load(amplitude, k) * Self.load(past, k) }
-        past.update(from: amplitude, count: Self.usedBins)
-        pastEnergy[row] = cleanEnergy
+        pastEnergy[frame % rows] = cleanEnergy
         let norm = (cleanEnergy * previousEnergy).squareRoot()
         return norm > 0 ? min(1, dot.sum() / norm) : 0
     }

@@ -39,8 +39,8 @@ enum VectorMath {
         polynomial = polynomial * z2 + c3
         polynomial = polynomial * z2 + c1
         let log10Of2: Float = 0.301_029_995_663_981_2
-        var e = SIMD8<Float>()
-        for lane in 0..<8 { e[lane] = Float(exponent[lane]) }
+        // Exact integer conversion, all lanes at once (a lane loop goes through memory).
+        let e = SIMD8<Float>(exponent)
         return e * log10Of2 + polynomial * z
     }
 
@@ -80,5 +80,49 @@ enum VectorMath {
             i += 8
         }
         while i < values.count { base[i] = 10 * log10f(max(floor, base[i])); i += 1 }
+    }
+
+    /// Bit `l` set where lane `l` of `a` equals lane `l` of `b` (NaN equals nothing). On x86-64 a
+    /// compare and a movemask per half: Swift's `.==` and `any` build the mask lane by lane through
+    /// memory, a store-forwarding stall per use.
+    @inline(__always)
+    static func equalLanes(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> Int {
+        #if arch(x86_64)
+        Int(_mm_movemask_ps(_mm_cmpeq_ps(a.lowHalf, b.lowHalf))) | Int(_mm_movemask_ps(_mm_cmpeq_ps(a.highHalf, b.highHalf))) << 4
+        #else
+        (0..<8).reduce(0) { $0 | (a[$1] == b[$1] ? 1 << $1 : 0) }
+        #endif
+    }
+
+    /// Lane-wise maximum of two vectors without NaN lanes (`maxps` on x86-64).
+    @inline(__always)
+    static func maximum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        #if arch(x86_64)
+        SIMD8<Float>(lowHalf: _mm_max_ps(a.lowHalf, b.lowHalf), highHalf: _mm_max_ps(a.highHalf, b.highHalf))
+        #else
+        a.replacing(with: b, where: b .> a)
+        #endif
+    }
+
+    /// The largest lane (no NaN lanes): the same value as `v.max()`, by halves (exact whatever the
+    /// order, unlike a sum).
+    @inline(__always)
+    static func largestLane(_ v: SIMD8<Float>) -> Float {
+        let four = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+        let two = four.lowHalf.replacing(with: four.highHalf, where: four.highHalf .> four.lowHalf)
+        return two[1] > two[0] ? two[1] : two[0]
+    }
+
+    /// The 4×4 transpose of rows `a`-`d`: lane `i` of result `j` is lane `j` of row `i` (eight
+    /// shuffles on x86-64: `_MM_TRANSPOSE4_PS`).
+    @inline(__always)
+    static func transpose(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>, _ d: SIMD4<Float>)
+        -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
+        #if arch(x86_64)
+        let t0 = _mm_unpacklo_ps(a, b), t1 = _mm_unpacklo_ps(c, d), t2 = _mm_unpackhi_ps(a, b), t3 = _mm_unpackhi_ps(c, d)
+        return (_mm_movelh_ps(t0, t1), _mm_movehl_ps(t1, t0), _mm_movelh_ps(t2, t3), _mm_movehl_ps(t3, t2))
+        #else
+        (SIMD4(a[0], b[0], c[0], d[0]), SIMD4(a[1], b[1], c[1], d[1]), SIMD4(a[2], b[2], c[2], d[2]), SIMD4(a[3], b[3], c[3], d[3]))
+        #endif
     }
 }

@@ -7,8 +7,8 @@ import Darwin
 import Synchronization
 
 /// FFTW's planner and plan destruction are not thread-safe; only execution is. Every plan in the
-/// process is made and destroyed under this lock.
-private let fftwPlannerLock = Mutex(())
+/// process is made and destroyed under this lock (`RealFFTPlan`).
+let fftwPlannerLock = Mutex(())
 
 /// Seconds FFTW may spend timing candidate algorithms for one `.measure` plan: enough for a decent
 /// plan of the sizes used here (256-2048) while a cold server gets ready in tens of milliseconds; the
@@ -55,6 +55,10 @@ public func refineFFTPlans(sizes: [Int]) -> Duration {
 /// eight-bin SIMD steps. That is the algorithm FFTW's own r2c plans use, but the Debian FFTW build
 /// runs its split step with SSE2 codelets only, which makes its r2c two to three times slower than
 /// the complex FFT of half the size. Odd sizes use FFTW's r2c directly.
+///
+/// The plan and the twiddles live in a `RealFFTPlan`, which any number of instances (on any threads)
+/// may share: `RealFFT(plan:)` only allocates its buffers, so a short-lived instance costs no
+/// planning and takes no lock.
 public final class RealFFT {
     /// Transform length in samples (any positive size; FFTW is fastest for products of small primes).
     public let size: Int
@@ -65,92 +69,57 @@ public final class RealFFT {
     /// Interleaved complex output, `binCount` pairs (re, im). Inlinable so per-bin reads in callers'
     /// loops compile to plain loads instead of cross-module calls.
     @usableFromInline let output: UnsafeMutablePointer<Float>
-    private let plan: fftwf_plan
-    /// Even sizes: the half-size complex FFT's output, `size/2` interleaved pairs, and the split
-    /// step's twiddles `cos(2πk/size)`, `sin(2πk/size)` for `k < size/2` (`nil` for odd sizes).
+    /// The shared plan and twiddles.
+    public let plan: RealFFTPlan
+    /// Even sizes: the half-size complex FFT's output, `size/2` interleaved pairs (`nil` for odd sizes).
     private let halfSpectrum: UnsafeMutablePointer<Float>?
+    /// Even sizes: the split step's twiddles `cos(2πk/size)`, `sin(2πk/size)` for `k < size/2`
+    /// (the plan's, read-only).
     private let twiddleCosine: UnsafeMutablePointer<Float>?
     private let twiddleSine: UnsafeMutablePointer<Float>?
 
-    public init(size: Int, planning: FFTPlanning = .estimate) {
-        precondition(size > 0, "RealFFT size must be positive, got \(size)")
+    /// An instance with its own plan (planned now; see `FFTPlanning`).
+    public convenience init(size: Int, planning: FFTPlanning = .estimate) {
+        self.init(plan: RealFFTPlan(size: size, planning: planning))
+    }
+
+    /// An instance executing a shared plan on its own buffers: no planning, no lock.
+    public init(plan: RealFFTPlan) {
+        let size = plan.size
         self.size = size
+        self.plan = plan
         let realBuffer = fftwf_alloc_real(size)!
         realBuffer.initialize(repeating: 0, count: size)
         let complex = fftwf_alloc_complex(size / 2 + 1)!
         input = realBuffer
         output = UnsafeMutableRawPointer(complex).bindMemory(to: Float.self, capacity: 2 * (size / 2 + 1))
         output.initialize(repeating: 0, count: 2 * (size / 2 + 1))
-        if size % 2 == 0 && size >= 4 {
-            let half = size / 2
-            let halfComplex = fftwf_alloc_complex(half)!
-            halfSpectrum = UnsafeMutableRawPointer(halfComplex).bindMemory(to: Float.self, capacity: size)
+        if plan.isHalfSizeComplex {
+            halfSpectrum = UnsafeMutableRawPointer(fftwf_alloc_complex(size / 2)!).bindMemory(to: Float.self, capacity: size)
             halfSpectrum!.initialize(repeating: 0, count: size)
-            let cosine = UnsafeMutablePointer<Float>.allocate(capacity: half)
-            let sine = UnsafeMutablePointer<Float>.allocate(capacity: half)
-            for k in 0..<half {
-                let angle = 2 * Double.pi * Double(k) / Double(size)
-                cosine[k] = Float(cos(angle))
-                sine[k] = Float(sin(angle))
-            }
-            twiddleCosine = cosine
-            twiddleSine = sine
-            // FFTW reads the caller's samples as `half` (even, odd) pairs: the same bytes, C's view.
-            let pairs = UnsafeMutablePointer<fftwf_complex>(OpaquePointer(realBuffer))
-            plan = Self.makeComplexPlan(size: half, input: pairs, output: halfComplex, planning: planning)
         } else {
             halfSpectrum = nil
-            twiddleCosine = nil
-            twiddleSine = nil
-            plan = Self.makePlan(size: size, input: realBuffer, output: complex, planning: planning)
         }
-        // FFTW_MEASURE scribbles on the buffers while timing.
-        realBuffer.update(repeating: 0, count: size)
-    }
-
-    /// `.estimate` plans are instant and deterministic; `.measure` plans run timing trials once per
-    /// size and process (see `FFTPlanning`).
-    private static func makePlan(
-        size: Int, input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<fftwf_complex>,
-        planning: FFTPlanning
-    ) -> fftwf_plan {
-        nonisolated(unsafe) let (input, output) = (input, output)
-        return withPlanner(planning) { effort in
-            fftwf_plan_dft_r2c_1d(Int32(size), input, output, effort)!
-        }
-    }
-
-    /// A forward, out-of-place complex FFT of `size` points (the half-size transform of even sizes).
-    private static func makeComplexPlan(
-        size: Int, input: UnsafeMutablePointer<fftwf_complex>, output: UnsafeMutablePointer<fftwf_complex>,
-        planning: FFTPlanning
-    ) -> fftwf_plan {
-        nonisolated(unsafe) let (input, output) = (input, output)
-        return withPlanner(planning) { effort in
-            fftwf_plan_dft_1d(Int32(size), input, output, FFTW_FORWARD, effort)!
-        }
-    }
-
-    /// Runs `makePlan` under the planner lock with the flags of `planning` (and FFTW_DESTROY_INPUT).
-    private static func withPlanner(_ requested: FFTPlanning, _ makePlan: (UInt32) -> fftwf_plan) -> fftwf_plan {
-        let planning = requested
-        let effort = UInt32((planning == .estimate ? FFTW_ESTIMATE : FFTW_MEASURE) | FFTW_DESTROY_INPUT)
-        return fftwPlannerLock.withLock { _ in
-            // Bound the timing trials of `.measure`: FFTW keeps the best plan found within the limit,
-            // so a cold process is ready to serve in milliseconds instead of half a second.
-            fftwf_set_timelimit(planning == .measure ? measuredPlanTimeLimitSeconds : -1)
-            nonisolated(unsafe) let plan = makePlan(effort)
-            return plan
-        }
+        twiddleCosine = plan.twiddleCosine
+        twiddleSine = plan.twiddleSine
     }
 
     deinit {
-        fftwPlannerLock.withLock { _ in fftwf_destroy_plan(plan) }
         fftwf_free(input)
         fftwf_free(output)
         if let halfSpectrum { fftwf_free(halfSpectrum) }
-        twiddleCosine?.deallocate()
-        twiddleSine?.deallocate()
+    }
+
+    /// Runs the plan on this instance's buffers (FFTW's new-array execute: thread-safe for a shared plan).
+    @inline(__always)
+    private func executePlan() {
+        if let halfSpectrum {
+            // FFTW reads the caller's samples as `size/2` (even, odd) pairs: the same bytes, C's view.
+            fftwf_execute_dft(plan.plan, UnsafeMutablePointer<fftwf_complex>(OpaquePointer(input)),
+                              UnsafeMutablePointer<fftwf_complex>(OpaquePointer(halfSpectrum)))
+        } else {
+            fftwf_execute_dft_r2c(plan.plan, input, UnsafeMutablePointer<fftwf_complex>(OpaquePointer(output)))
+        }
     }
 
     /// Runs the transform of `input` (which it may overwrite); all `binCount` bins.
@@ -161,7 +130,7 @@ public final class RealFFT {
     /// Runs the transform of `input` (which it may overwrite) but fills only bins `0..<count` of the
     /// output (even sizes; odd sizes fill all): for callers that read a low band only.
     public func execute(binsBelow count: Int) {
-        fftwf_execute(plan)
+        executePlan()
         if let halfSpectrum, let twiddleCosine, let twiddleSine {
             split(halfSpectrum, cosine: twiddleCosine, sine: twiddleSine, binsBelow: min(count, binCount))
         }
@@ -176,8 +145,39 @@ public final class RealFFT {
             powerSpectrum(into: power)
             return
         }
-        fftwf_execute(plan)
+        executePlan()
         splitPower(halfSpectrum, cosine: twiddleCosine, sine: twiddleSine, into: power)
+    }
+
+    /// Runs the transform of `input` (which it may overwrite) and writes the real parts of bins
+    /// `0..<count` to `real` (the interleaved output is then stale for even sizes): for the transform
+    /// of an even sequence, whose spectrum is real (an autocorrelation from a power or amplitude
+    /// spectrum). The same values as `execute(binsBelow:)` then `real(k)`, with half the split step.
+    public func executeRealParts(binsBelow count: Int, into real: UnsafeMutablePointer<Float>) {
+        guard let halfSpectrum, let twiddleCosine, let twiddleSine else {
+            execute()
+            for k in 0..<min(count, binCount) { real[k] = output[2 * k] }
+            return
+        }
+        executePlan()
+        let m = size / 2, z = halfSpectrum
+        real[0] = z[0] + z[1]
+        if count > m { real[m] = z[0] - z[1] }
+        let end = min(count, m)
+        let raw = UnsafeRawPointer(z), target = UnsafeMutableRawPointer(real)
+        let cosines = UnsafeRawPointer(twiddleCosine), sines = UnsafeRawPointer(twiddleSine)
+        var k = 1
+        while k + 8 <= end {
+            let (parts, _) = Self.butterflies(raw, at: k, m: m, cosines: cosines, sines: sines)
+            target.storeBytes(of: parts.sum, toByteOffset: 4 * k, as: SIMD8<Float>.self)
+            k += 8
+        }
+        while k < end {
+            let (parts, _) = Self.butterfly(
+                a: z[2 * k], b: z[2 * k + 1], c: z[2 * (m - k)], d: z[2 * (m - k) + 1], cosine: twiddleCosine[k], sine: twiddleSine[k])
+            real[k] = parts.sum
+            k += 1
+        }
     }
 
     /// Runs the transform of `input` (which it may overwrite) and writes the power spectrum folded
@@ -197,7 +197,7 @@ public final class RealFFT {
             }
             return
         }
-        fftwf_execute(plan)
+        executePlan()
         let z = halfSpectrum
         let dc = (z[0] + z[1]) * (z[0] + z[1]), nyquist = (z[0] - z[1]) * (z[0] - z[1])
         sum[0] = dc + nyquist
@@ -213,6 +213,17 @@ public final class RealFFT {
             sums.storeBytes(of: low + high, toByteOffset: 4 * k, as: SIMD8<Float>.self)
             differences.storeBytes(of: low - high, toByteOffset: 4 * k, as: SIMD8<Float>.self)
             k += 8
+        }
+        if k <= m - k && m >= 16 {
+            // The last (at most eight) bins as one step ending at M/2; lanes are independent, so the
+            // bins it computes again come out the same.
+            let last = m / 2 - 7
+            let (real, imaginary) = Self.butterflies(raw, at: last, m: m, cosines: cosines, sines: sines)
+            let low = real.sum * real.sum + imaginary.sum * imaginary.sum
+            let high = real.difference * real.difference + imaginary.difference * imaginary.difference
+            sums.storeBytes(of: low + high, toByteOffset: 4 * last, as: SIMD8<Float>.self)
+            differences.storeBytes(of: low - high, toByteOffset: 4 * last, as: SIMD8<Float>.self)
+            k = m / 2 + 1
         }
         while k <= m - k {
             let (real, imaginary) = Self.butterfly(
@@ -294,6 +305,18 @@ public final class RealFFT {
             target.storeBytes(of: low, toByteOffset: 4 * k, as: SIMD8<Float>.self)
             target.storeBytes(of: Self.reversed(high), toByteOffset: 4 * (m - k - 7), as: SIMD8<Float>.self)
             k += 8
+        }
+        if k <= m - k && m >= 16 {
+            // The last (at most eight) pairs as one step ending at M/2 (bins done already come out the
+            // same: lanes are independent). For even M both halves hold bin M/2; the second store
+            // wins, as in the scalar loop (`P[M−k]` written after `P[k]`).
+            let last = m / 2 - 7
+            let (real, imaginary) = Self.butterflies(raw, at: last, m: m, cosines: cosines, sines: sines)
+            let low = real.sum * real.sum + imaginary.sum * imaginary.sum
+            let high = real.difference * real.difference + imaginary.difference * imaginary.difference
+            target.storeBytes(of: low, toByteOffset: 4 * last, as: SIMD8<Float>.self)
+            target.storeBytes(of: Self.reversed(high), toByteOffset: 4 * (m - last - 7), as: SIMD8<Float>.self)
+            k = m / 2 + 1
         }
         while k <= m - k {
             let (real, imaginary) = Self.butterfly(

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Synchronization
 import Testing
 
 @Suite("RealFFT (FFTW smoke tests)")
@@ -39,7 +40,7 @@ struct RealFFTTests {
 
     /// The fused power path and the partial split give the same bins as the full transform, for
     /// sizes with and without the eight-bin SIMD steps, `size/2` even and odd, and an odd size.
-    @Test(arguments: [8, 30, 62, 512, 1536, 401])
+    @Test(arguments: [8, 30, 34, 48, 62, 256, 512, 1536, 401])
     func fusedPowerAndPartialBinsMatchTheFullTransform(size: Int) {
         let fft = RealFFT(size: size)
         var generator = SplitMix(seed: UInt64(size))
@@ -65,7 +66,7 @@ struct RealFFTTests {
     }
 
     /// The folded power spectrum is `P[k] ± P[M−k]` of the full transform, `M = size/2`, `k ≤ M/2`.
-    @Test(arguments: [8, 30, 62, 512, 1536, 401])
+    @Test(arguments: [8, 30, 34, 48, 62, 256, 512, 1536, 401])
     func foldedPowerMatchesTheFullTransform(size: Int) {
         let fft = RealFFT(size: size)
         var generator = SplitMix(seed: UInt64(size) + 1)
@@ -83,5 +84,48 @@ struct RealFFTTests {
             #expect(abs(sum[k] - (power[k] + power[m - k])) <= 1e-5 * largest, "bin \(k)")
             #expect(abs(difference[k] - (power[k] - power[m - k])) <= 1e-5 * largest, "bin \(k)")
         }
+    }
+
+    /// `executeRealParts` writes exactly the real parts `execute(binsBelow:)` gives.
+    @Test(arguments: [8, 30, 62, 256, 512, 401])
+    func realPartsAreThoseOfThePartialTransform(size: Int) {
+        let fft = RealFFT(size: size)
+        var generator = SplitMix(seed: UInt64(size) + 2)
+        let signal = (0..<size).map { _ in generator.nextFloat() }
+        let count = size / 4 + 3
+        for i in 0..<size { fft.input[i] = signal[i] }
+        fft.execute(binsBelow: count)
+        let expected = (0..<count).map { fft.real($0) }
+        for i in 0..<size { fft.input[i] = signal[i] }
+        var real = [Float](repeating: -1, count: count)
+        fft.executeRealParts(binsBelow: count, into: &real)
+        #expect(real == expected)
+    }
+
+    /// One plan executed by many instances on many threads at once (FFTW's new-array execute) gives
+    /// each the result it gets alone.
+    @Test(arguments: [256, 401])
+    func aSharedPlanRunsOnManyThreadsAtOnce(size: Int) {
+        let plan = RealFFTPlan(size: size, planning: .measure)
+        let signals: [[Float]] = (0..<8).map { s in
+            var generator = SplitMix(seed: UInt64(size * 10 + s))
+            return (0..<size).map { _ in generator.nextFloat() }
+        }
+        @Sendable func power(_ fft: RealFFT, _ signal: [Float]) -> [Float] {
+            for i in 0..<size { fft.input[i] = signal[i] }
+            var power = [Float](repeating: 0, count: fft.binCount)
+            fft.executePowerSpectrum(into: &power)
+            return power
+        }
+        let alone = signals.map { power(RealFFT(plan: plan), $0) }
+        let mismatches = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { thread in
+            let fft = RealFFT(plan: plan)
+            for round in 0..<200 {
+                let s = (thread + round) % signals.count
+                if power(fft, signals[s]) != alone[s] { mismatches.withLock { $0 += 1 } }
+            }
+        }
+        #expect(mismatches.withLock { $0 } == 0)
     }
 }

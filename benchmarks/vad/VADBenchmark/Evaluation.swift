@@ -21,7 +21,7 @@ struct Evaluation {
     func run() {
         let (targets, babble) = Conditions.pools(corpus, split: split)
         let base = Conditions.seedBase(split), detectors = detectors()
-        print("split: \(split.rawValue) speakers; threshold \(configuration.threshold), minimum run \(configuration.minimumRunFrames), preroll \(configuration.prerollFrames), hangover \(configuration.hangoverFrames), gap fill \(configuration.gapFillFrames) frames")
+        print("split: \(split.rawValue) speakers; threshold \(configuration.threshold), minimum run \(configuration.minimumRunFrames), preroll \(configuration.prerollFrames), hangover \(configuration.hangoverFrames), gap fill \(configuration.gapFillFrames) frames, priming \(configuration.primingSamples) samples")
         print("\n| noise | SNR dB | " + detectors.map { "\($0.0) F1 | \($0.0) P | \($0.0) R" }.joined(separator: " | ") + " |")
         print("|---|---:|" + String(repeating: "---:|", count: 3 * detectors.count))
         var bySNR: [Double: [Counts]] = [:]

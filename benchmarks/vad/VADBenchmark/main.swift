@@ -6,8 +6,12 @@
 //   VADBenchmark eval  [split=test|tune] [threshold=0] [hangover=5] [minrun=3] [preroll=2] [gap=20] [old=1] [tracks=3]
 //   VADBenchmark train OUTPUT.swift      (tuning speakers and seeds only)
 //   VADBenchmark cost [runs=7]
+//   VADBenchmark profile [runs=50]             (the detector alone on the cost signal, for perf/callgrind)
 //   VADBenchmark diagnose [noise=white] [snr=20]   (errors by corpus, tuning split)
 //   VADBenchmark trace [seed=11] [pink=1] [tone=1] (frames called speech in noise / ringback)
+//   VADBenchmark dump FILE                     (features and decisions on fixed signals, to compare builds)
+//   VADBenchmark compare FILE_A FILE_B         (frames whose features or decisions differ)
+// Every command takes priming=SAMPLES (default 25600, the service's; 0: no priming).
 // Data: $SER_SHARED_DATA, else ../shared/data beside the repository.
 import Features
 import Foundation
@@ -36,6 +40,7 @@ if let v = options["gate"].flatMap(Float.init) { configuration.minimumSNRDecibel
 if let v = options["tone"].flatMap(Float.init) { configuration.toneTonality = v }
 if let v = options["seedpeak"].flatMap(Float.init) { configuration.seedBelowPeakDecibels = v }
 if let v = options["seedsnr"].flatMap(Float.init) { configuration.seedSNRDecibels = v }
+if let v = options["priming"].flatMap(Int.init) { configuration.primingSamples = v }
 
 switch arguments.first {
 case "eval":
@@ -53,9 +58,17 @@ case "diagnose":
                   snr: Double(options["snr"] ?? "20") ?? 20, configuration: configuration)
 case "trace":
     Trace.run(seed: UInt64(options["seed"] ?? "11") ?? 11, pink: options["pink"] == "1", tone: options["tone"] == "1", configuration: configuration)
+case "dump":
+    guard arguments.count >= 2 else { log("usage: VADBenchmark dump FILE"); exit(2) }
+    Dump.run(corpus: Corpus(directory: dataDirectory), output: arguments[1])
+case "compare":
+    guard arguments.count >= 3 else { log("usage: VADBenchmark compare FILE_A FILE_B"); exit(2) }
+    Dump.compare(arguments[1], arguments[2])
+case "profile":
+    Cost.profile(configuration: configuration, runs: Int(options["runs"] ?? "50") ?? 50)
 case "cost":
     Cost.run(configuration: configuration, runs: Int(options["runs"] ?? "7") ?? 7)
 default:
-    log("usage: VADBenchmark eval|train|cost [key=value ...]")
+    log("usage: VADBenchmark eval|train|cost|diagnose|trace|dump|compare [key=value ...]")
     exit(2)
 }
