@@ -6,7 +6,7 @@ message that completes a segment to receiving that segment's message; p50/p95/p9
 and the server's own histogram), server CPU per audio second, server memory per open stream, and
 whether the client kept real time.
 
-    benchmarks/stream/run.sh [--streams 100,200,300,400] [--seconds 30]
+    benchmarks/stream/run.sh [--levels 100x20,300x100] [--seconds 30]
 
 Writes benchmarks/stream/results.md and results.json. The load generator (one asyncio process) runs
 on the same machine, as the issue asks: its CPU is reported too.
@@ -122,12 +122,12 @@ async def one_stream(url, audio, seconds, start_delay, chunk_ms, results):
     results.append({"latencies": latencies, "behind_s": behind, "segments": segments})
 
 
-async def run_level(port, streams, seconds, audio, seed):
+async def run_level(port, streams, seconds, audio, seed, chunk_ms):
     random.seed(seed)
     url = (f"ws://127.0.0.1:{port}/v1/stream?encoding=mulaw&sample_rate=8000&channels=2"
            f"&roles=agent,customer&segment=2")
     results = []
-    tasks = [one_stream(url, audio, seconds, random.uniform(0, 2.0), 100, results) for _ in range(streams)]
+    tasks = [one_stream(url, audio, seconds, random.uniform(0, 2.0), chunk_ms, results) for _ in range(streams)]
     await asyncio.gather(*tasks, return_exceptions=False)
     return results
 
@@ -139,7 +139,7 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def measure(server, port, streams, seconds, audio, seed):
+def measure(server, port, streams, seconds, audio, seed, chunk_ms):
     before_cpu, before_rss = cpu_seconds(server.pid), rss_bytes(server.pid)
     client_before = os.times()
     before_hist = server_histogram(metrics(port))
@@ -153,7 +153,7 @@ def measure(server, port, streams, seconds, audio, seed):
     async def main():
         sampler = asyncio.create_task(sample_rss())
         try:
-            return await run_level(port, streams, seconds, audio, seed)
+            return await run_level(port, streams, seconds, audio, seed, chunk_ms)
         finally:
             sampler.cancel()
 
@@ -167,7 +167,7 @@ def measure(server, port, streams, seconds, audio, seed):
     latencies = [x for r in results for x in r["latencies"]]
     audio_seconds = streams * seconds * 2  # channel-seconds
     return {
-        "streams": streams, "seconds_per_stream": seconds, "wall_s": round(wall, 1),
+        "streams": streams, "chunk_ms": chunk_ms, "seconds_per_stream": seconds, "wall_s": round(wall, 1),
         "segments_received": sum(r["segments"] for r in results),
         "latency_client_s": {q: round(percentile(latencies, v), 4) if latencies else None
                              for q, v in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
@@ -185,7 +185,8 @@ def measure(server, port, streams, seconds, audio, seed):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--streams", default="100,200,300,400")
+    parser.add_argument("--levels", default="100x20,100x100,200x100,300x100,400x100",
+                        help="streams x milliseconds of audio per message, comma-separated")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--server", default=os.path.join(ROOT, ".build", "release", "ser-server"))
     parser.add_argument("--models", default=os.path.join(ROOT, "Models"))
@@ -203,10 +204,11 @@ def main():
             except Exception:
                 time.sleep(0.1)
         # Warm-up: a few streams so sessions, plans and the allocator are in steady state.
-        measure(server, port, 8, 6, audio, seed=1)
+        measure(server, port, 8, 6, audio, seed=1, chunk_ms=100)
         levels = []
-        for n in [int(x) for x in args.streams.split(",")]:
-            level = measure(server, port, n, args.seconds, audio, seed=n)
+        for spec in args.levels.split(","):
+            n, chunk_ms = (int(x) for x in spec.split("x"))
+            level = measure(server, port, n, args.seconds, audio, seed=n, chunk_ms=chunk_ms)
             levels.append(level)
             print(json.dumps(level), flush=True)
     finally:
@@ -217,11 +219,11 @@ def main():
     json.dump({"info": info, "levels": levels}, open(os.path.join(HERE, "results.json"), "w"), indent=2)
     with open(os.path.join(HERE, "results.md"), "w") as out:
         out.write(f"# Live streams, {info['date']}, commit {info['commit']}, {info['cores']} cores (load generator on the same machine)\n\n")
-        out.write("| streams | p50 ms | p95 ms | p99 ms | max ms | server p99 bucket | server cores busy | server CPU ms / channel-audio-s | client CPU s | RSS / stream KiB | client behind s |\n")
-        out.write("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+        out.write("| streams | message ms | p50 ms | p95 ms | p99 ms | max ms | server p99 bucket | server cores busy | server CPU ms / channel-audio-s | client CPU s | RSS / stream KiB | client behind s |\n")
+        out.write("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
         for l in levels:
             lat = {k: (round(v * 1000, 1) if v is not None else "-") for k, v in l["latency_client_s"].items()}
-            out.write(f"| {l['streams']} | {lat['p50']} | {lat['p95']} | {lat['p99']} | {lat['max']} | "
+            out.write(f"| {l['streams']} | {l['chunk_ms']} | {lat['p50']} | {lat['p95']} | {lat['p99']} | {lat['max']} | "
                       f"{l['latency_server_p99_bucket_s']} | {l['server_cores_busy']} | {l['server_cpu_ms_per_channel_audio_s']} | "
                       f"{l['client_cpu_s']} | {l['rss_per_stream_kib']} | {l['client_fell_behind_max_s']} |\n")
     print(open(os.path.join(HERE, "results.md")).read())
