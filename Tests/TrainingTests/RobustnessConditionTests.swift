@@ -59,7 +59,8 @@ import TestSupport
         impulse[100] = 1
         let out = Reverberation.apply(impulse, impulseResponse: response)
         let scale = out[100]
-        #expect(zip(out[100..<8_100], response).allSatisfy { abs($0 - scale * $1) < 1e-5 })
+        #expect(out[..<100].allSatisfy { abs($0) < 1e-4 })
+        #expect(zip(out[100..<8_100], response).allSatisfy { abs($0 - scale * $1) < 1e-4 })
     }
 
     /// The codecs write what they claim: Opus near 16 kbit/s, GSM 6.10 at 13 kbit/s (65 bytes per

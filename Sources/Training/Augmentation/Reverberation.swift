@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// A room's reverberation: the signal convolved with a synthetic impulse response of reverberation
 /// time RT60 (the time the reverberant energy takes to fall by 60 dB).
@@ -29,23 +30,35 @@ public enum Reverberation {
         return response
     }
 
-    /// `signal` convolved with `impulseResponse` (direct form, the first `signal.count` samples, so the
-    /// length is kept), at the input's RMS.
+    /// `signal` convolved with `impulseResponse` (the first `signal.count` samples, so the length is
+    /// kept), at the input's RMS. Fast convolution: y = IDFT(DFT(x) · DFT(h)) over N ≥ n + L − 1 points
+    /// (no wrap-around into the kept samples), with only forward real FFTs: for the Hermitian spectrum
+    /// Z = A + iB (A even, B odd, both real), N·y[n] = DFT(A)[N − n] + i·DFT(B)[N − n], where DFT(A) is
+    /// real and even and DFT(B) imaginary and odd.
     public static func apply(_ signal: [Float], impulseResponse: [Float]) -> [Float] {
         guard !signal.isEmpty, !impulseResponse.isEmpty else { return signal }
         let n = signal.count
-        var output = [Float](repeating: 0, count: n)
-        signal.withUnsafeBufferPointer { x in
-            impulseResponse.withUnsafeBufferPointer { h in
-                output.withUnsafeMutableBufferPointer { y in
-                    // y[i + k] += x[i] · h[k]: the inner loop runs over contiguous outputs and vectorises.
-                    for i in 0..<n where x[i] != 0 {
-                        let xi = x[i], taps = min(h.count, n - i)
-                        let target = y.baseAddress! + i
-                        for k in 0..<taps { target[k] += xi * h[k] }
-                    }
-                }
-            }
+        var size = 1
+        while size < n + impulseResponse.count - 1 { size *= 2 }
+        size = max(size, 4)
+        let fft = RealFFT(size: size)
+        let bins = fft.binCount
+        func spectrum(_ values: [Float]) -> (re: [Float], im: [Float]) {
+            for i in 0..<size { fft.input[i] = i < values.count ? values[i] : 0 }
+            fft.execute()
+            return ((0..<bins).map { fft.real($0) }, (0..<bins).map { fft.imaginary($0) })
+        }
+        let x = spectrum(signal), h = spectrum(impulseResponse)
+        // Z = X · H on the bins 0…N/2; the rest follow by symmetry.
+        let zRe = (0..<bins).map { x.re[$0] * h.re[$0] - x.im[$0] * h.im[$0] }
+        let zIm = (0..<bins).map { x.re[$0] * h.im[$0] + x.im[$0] * h.re[$0] }
+        let a = spectrum((0..<size).map { $0 < bins ? zRe[$0] : zRe[size - $0] }).re
+        let b = spectrum((0..<size).map { $0 < bins ? zIm[$0] : -zIm[size - $0] }).im
+        let scale = 1 / Float(size)
+        let output = (0..<n).map { index -> Float in
+            let j = (size - index) % size
+            let (real, imaginary) = j < bins ? (a[j], b[j]) : (a[size - j], -b[size - j])
+            return (real - imaginary) * scale
         }
         let before = Noise.rms(signal), after = Noise.rms(output)
         guard before > 0, after > 0 else { return output }
