@@ -12,7 +12,7 @@ PYTHON := .venv/bin/python
 help:
 	@echo "make run    build and run ser-server on port $(PORT) with $(MODELS)/"
 	@echo "make test   run the whole test suite (Swift tests + API conformance checks + deployment lint)"
-	@echo "make train  train the default model (k-fold by speaker + final) into $(MODELS)/ser-cnn/1/"
+	@echo "make train  train the default model (k-fold by speaker + final) into $(MODELS)/ser-cnn/2/"
 	@echo "make check-container  rebuild the Dockerfile's runtime stage without Docker and serve from it (root, ~3 min)"
 	@echo "make check-lb         two replicas behind the compose stack's HAProxy config on loopback (~1 min)"
 
@@ -63,8 +63,10 @@ check-lb: setup
 measure-resources: release
 	scripts/deploy/measure-resources.sh
 
-# The default model: 4-fold speaker cross-validation + final model on ../shared/data (RAVDESS + EMO-DB),
-# telephone-channel augmentation; writes Models/ser-cnn/1/model.safetensors and report.json.
+# The default model: 4-fold speaker cross-validation (with the robustness table on each fold's test
+# speakers) + final model on ../shared/data (RAVDESS, EMO-DB, TESS, nEMO), level-normalised input,
+# corpus-balanced epochs, telephone-channel augmentation; writes Models/ser-cnn/2/model.safetensors
+# and report.json|html (docs/training.md).
 TRAIN_CONFIG ?= scripts/training/train-default.json
 TRAIN_OUTPUT ?= .build/train-run
 train: setup-runtime

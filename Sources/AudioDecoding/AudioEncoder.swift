@@ -6,7 +6,7 @@ public struct AudioEncoder: Sendable {
     /// A container and encoding libsndfile can write.
     public enum Format: String, Sendable, CaseIterable {
         case wavPCM8 = "wav_pcm_u8", wavPCM16 = "wav_pcm_s16", wavPCM24 = "wav_pcm_s24", wavPCM32 = "wav_pcm_s32"
-        case wavFloat = "wav_float32", wavMuLaw = "wav_mulaw", wavALaw = "wav_alaw"
+        case wavFloat = "wav_float32", wavMuLaw = "wav_mulaw", wavALaw = "wav_alaw", wavGSM610 = "wav_gsm610"
         case flac = "flac", oggVorbis = "ogg_vorbis", oggOpus = "ogg_opus", aiff = "aiff_pcm_s16", mp3 = "mp3"
 
         var code: Int32 {
@@ -18,6 +18,7 @@ public struct AudioEncoder: Sendable {
             case .wavFloat: SF_FORMAT_WAV | SF_FORMAT_FLOAT
             case .wavMuLaw: SF_FORMAT_WAV | SF_FORMAT_ULAW
             case .wavALaw: SF_FORMAT_WAV | SF_FORMAT_ALAW
+            case .wavGSM610: SF_FORMAT_WAV | SF_FORMAT_GSM610
             case .flac: SF_FORMAT_FLAC | SF_FORMAT_PCM_16
             case .oggVorbis: SF_FORMAT_OGG | SF_FORMAT_VORBIS
             case .oggOpus: SF_FORMAT_OGG | SF_FORMAT_OPUS
@@ -35,8 +36,17 @@ public struct AudioEncoder: Sendable {
 
     public init() {}
 
+    /// libsndfile's compression level (0 best quality … 1 smallest) that makes its Opus encoder aim at
+    /// `bitsPerSecond` per channel: it maps level q to (1 − q) · 250 000 + 6 000 bit/s.
+    public static func opusCompressionLevel(bitsPerSecond: Int) -> Double {
+        min(1, max(0, 1 - Double(bitsPerSecond - 6_000) / 250_000))
+    }
+
     /// Encodes `channels` (equal lengths, samples in [-1, 1]) at `sampleRate` Hz as `format`.
-    public func encode(_ channels: [[Float]], sampleRate: Int, format: Format) throws(EncodingError) -> [UInt8] {
+    /// - Parameter compressionLevel: libsndfile's `SFC_SET_COMPRESSION_LEVEL` (0…1) for the lossy and
+    ///   FLAC encoders (`opusCompressionLevel(bitsPerSecond:)` for an Opus bit rate); nil = its default.
+    public func encode(_ channels: [[Float]], sampleRate: Int, format: Format,
+                       compressionLevel: Double? = nil) throws(EncodingError) -> [UInt8] {
         guard let frameCount = channels.first?.count, channels.allSatisfy({ $0.count == frameCount }) else {
             throw EncodingError(description: "channels must be non-empty and of equal length")
         }
@@ -52,6 +62,11 @@ public struct AudioEncoder: Sendable {
         return try withExtendedLifetime(file) { () throws(EncodingError) -> [UInt8] in
             guard let handle = sf_open_virtual(&io, Int32(SFM_WRITE), &info, Unmanaged.passUnretained(file).toOpaque()) else {
                 throw EncodingError(description: String(cString: sf_strerror(nil)))
+            }
+            if var level = compressionLevel,
+               Int(sf_command(handle, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size))) != SF_TRUE {
+                sf_close(handle)
+                throw EncodingError(description: "libsndfile refused compression level \(level) for \(format.rawValue)")
             }
             var interleaved = [Float](repeating: 0, count: frameCount * channels.count)
             for (c, channel) in channels.enumerated() {

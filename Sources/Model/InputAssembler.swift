@@ -102,6 +102,12 @@ private struct FeatureBlocks {
         case .pitch:
             let track = yin()
             return [row(silenced(zip(track.frequencies, track.voiced).map { f, voiced in voiced && f > 0 ? 12 * Float.log2(f / 55) : 0 }))]
+        case .pitchRelative:
+            let track = yin()
+            let voiced = silenced(zip(track.frequencies, track.voiced).map { f, voiced in voiced && f > 0 ? 1 : 0 })
+            let semitones = track.frequencies.map { $0 > 0 ? 12 * Float.log2($0 / 55) : 0 }
+            let reference = Self.median(zip(semitones, voiced).compactMap { value, isVoiced in isVoiced > 0 ? value : nil })
+            return [row(zip(semitones, voiced).map { value, isVoiced in isVoiced > 0 ? value - reference : 0 })]
         case .voicing: return [row(silenced(yin().voiced.map { $0 ? 1 : 0 }))]
         case .energy:
             guard let level else { return [row(decibels())] }
@@ -115,6 +121,13 @@ private struct FeatureBlocks {
     }
 
     private func row(_ values: [Float]) -> Matrix { Matrix(rows: 1, columns: values.count, values: values) }
+
+    /// The median of `values` (mean of the middle two for an even count; 0 when empty).
+    static func median(_ values: [Float]) -> Float {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted(), middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
 
     private mutating func spectrum() -> PowerSpectrogram {
         if let spectrogram { return spectrogram }

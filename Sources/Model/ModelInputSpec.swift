@@ -14,6 +14,9 @@ public struct ModelInputSpec: Codable, Sendable, Equatable {
         case mfcc, mfccDelta = "mfcc_delta", mfccDeltaDelta = "mfcc_delta_delta"
         /// F0 in semitones above 55 Hz on voiced frames, 0 elsewhere (1 row).
         case pitch
+        /// F0 in semitones relative to the median F0 of the clip's (or scoring window's) voiced frames,
+        /// 0 on unvoiced frames (1 row): the contour without the speaker's register.
+        case pitchRelative = "pitch_relative"
         /// 1 on voiced frames, 0 elsewhere (1 row).
         case voicing
         /// Frame energy, dB re full scale (1 row).
@@ -67,7 +70,7 @@ public struct ModelInputSpec: Codable, Sendable, Equatable {
         switch feature {
         case .logMel, .logMelDelta: config.melBandCount
         case .mfcc, .mfccDelta, .mfccDeltaDelta: config.mfccCount
-        case .pitch, .voicing, .energy, .zeroCrossingRate: 1
+        case .pitch, .pitchRelative, .voicing, .energy, .zeroCrossingRate: 1
         case .spectralShape: 3
         case .chroma: config.chromaBinCount
         }
@@ -79,5 +82,5 @@ public struct ModelInputSpec: Codable, Sendable, Equatable {
     }
 
     /// Whether assembling the input needs the YIN pitch track.
-    public var needsPitch: Bool { features.contains(.pitch) || features.contains(.voicing) }
+    public var needsPitch: Bool { features.contains(.pitch) || features.contains(.pitchRelative) || features.contains(.voicing) }
 }

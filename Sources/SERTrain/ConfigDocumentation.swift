@@ -6,7 +6,8 @@ enum ConfigDocumentation {
       manifest: manifest.csv of the corpora (../shared/data/manifest.csv)
       label_map: labels, corpus-label map, dropped labels (7 call-centre classes)
       feature_config: the front end (16 kHz, 64 mel bands, 25 ms / 10 ms frames)
-      features: input rows (log_mel, pitch, voicing, energy)
+      features: input rows (log_mel, pitch, voicing, energy; pitch_relative:
+        semitones re the clip's median F0)
       layout: channels_by_time (conv1d) | image (conv2d)
       window_seconds: service scoring window (6.0)
       crop_seconds: training crop; short clips are tiled (3.0)
@@ -36,6 +37,9 @@ enum ConfigDocumentation {
       frequency_masks, max_frequency_mask_bands: SpecAugment in mel (2, 8)
       folds: speaker folds of the cross-validation (4; 0 = none)
       validation_fraction: training speakers held out for early stopping (0.15)
+      robustness_conditions: k-fold test files also scored degraded ([]; e.g.
+        gain:-30, telephone, noise:pink:10, reverb:0.3, opus:16000, gsm)
+      robustness_fraction: share of each fold's test files they use (0.25)
       held_out_corpus: leave this corpus out, evaluate on it (null; see --loco)
       validation_ua: early stopping on pooled | corpus_mean UA (pooled)
       prefetch_batches, blas_threads, feature_threads: machinery (4, 1, 2)

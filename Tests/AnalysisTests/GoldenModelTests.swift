@@ -16,6 +16,8 @@ import TestSupport
 struct GoldenModelTests {
     static let root = SharedData.repositoryRoot
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/golden.json")
+    /// The default model: the latest version of `ser-cnn`, which the service serves when a request names none.
+    static let model = "Models/ser-cnn/2/model.safetensors"
 
     /// One analysis per case: the file, and the options the README's curl examples use.
     static let cases: [(name: String, file: String, mix: Bool, options: AnalysisOptions)] = [
@@ -28,7 +30,7 @@ struct GoldenModelTests {
     /// Every probability of every channel, overall and per segment (silent segments as empty lists),
     /// and the speech seconds behind each.
     static func analyze(file: String, mix: Bool, options: AnalysisOptions) throws -> [String: [[Double]]] {
-        let model = try EmotionModel(contentsOfFile: root.appendingPathComponent("Models/ser-cnn/1/model.safetensors").path)
+        let model = try EmotionModel(contentsOfFile: root.appendingPathComponent(Self.model).path)
         let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent(file)))
         let source = try EncodedAudioSource(bytes: bytes, decoder: AudioDecoder(), sampleRate: model.sampleRate, mix: mix)
         let analysis = try model.withSession { try $0.analyze(source, options: options) }

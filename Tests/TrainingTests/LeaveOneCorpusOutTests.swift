@@ -82,7 +82,8 @@ import Testing
               case .object(let clean)? = loco["clean"] else { Issue.record("no leave_one_corpus_out.clean"); return }
         #expect(loco["corpus"] == .string("gamma") && loco["classes"] == .array([.string("low"), .string("high")]))
         #expect(loco["trained_on"] == .array([.string("alpha"), .string("beta")]))
-        for key in ["ua_full_argmax", "ua_restricted_argmax", "wa_full_argmax", "wa_restricted_argmax"] {
+        for key in ["ua_full_argmax", "ua_restricted_argmax", "wa_full_argmax", "wa_restricted_argmax", "ece_full_argmax",
+                    "ece_restricted_argmax"] {
             guard case .number(let value)? = clean[key] else { Issue.record("no \(key)"); continue }
             #expect((0...1).contains(value), "\(key) \(value)")
         }
@@ -131,6 +132,8 @@ import Testing
         #expect(summary.corpora.map(\.clean.classes) == [["low", "high", "mid"], ["low", "high", "mid"], ["low", "high"]])
         let uas = summary.corpora.map(\.clean.restrictedArgmax.unweightedAverageRecall)
         #expect(abs((summary.mean["clean"]?["ua_restricted_argmax"] ?? -1) - uas.reduce(0, +) / 3) < 1e-12)
+        let eces = summary.corpora.map(\.clean.restrictedArgmax.expectedCalibrationError)
+        #expect(abs((summary.mean["clean"]?["ece_restricted_argmax"] ?? -1) - eces.reduce(0, +) / 3) < 1e-12)
         for corpus in ["alpha", "beta", "gamma"] {
             #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("loco-\(corpus)/run.json").path))
         }
@@ -143,6 +146,26 @@ import Testing
         let subset = try TrainingRun(config: Self.config(folds: 0, epochs: 1), output: subsetOutput, command: "test", logger: logger)
             .runLeaveOneCorpusOut(store: Self.store(), resume: false, corpora: ["beta"])
         #expect(subset.corpora.map(\.corpus) == ["beta"] && subset.corpora[0] == summary.corpora[1])
+    }
+
+    /// Two utterances of a corpus with classes a, b scored by a three-label model (15 bins). Full argmax:
+    /// a right at 0.6, c wrong at 0.4, ECE ½·0.4 + ½·0.4 = 0.4. Restricted: (0.75, 0.25) right at 0.75,
+    /// (0.5, 0.5) tie to a, wrong at 0.5, ECE ½·0.25 + ½·0.5 = 0.375.
+    @Test func heldOutFiguresCarryTheCalibrationErrorOfBothArgmaxReadings() {
+        let metrics = SubsetMetrics(labels: ["a", "b", "c"], classes: [0, 1], truth: [0, 1],
+                                    probabilities: [[0.6, 0.2, 0.2], [0.3, 0.3, 0.4]])
+        #expect(abs(metrics.fullArgmax.expectedCalibrationError - 0.4) < 1e-6)
+        #expect(abs(metrics.restrictedArgmax.expectedCalibrationError - 0.375) < 1e-6)
+        guard case .object(let json) = HeldOutCorpusEvaluation.json(metrics),
+              case .number(let full)? = json["ece_full_argmax"], case .number(let restricted)? = json["ece_restricted_argmax"] else {
+            Issue.record("no ece_full_argmax / ece_restricted_argmax")
+            return
+        }
+        #expect(abs(full - 0.4) < 1e-6 && abs(restricted - 0.375) < 1e-6)
+        let summary = LeaveOneCorpusOutSummary([HeldOutCorpusEvaluation(corpus: "x", trainedOn: ["y"], utterances: 2, speakers: 1,
+                                                                         temperature: 1, clean: metrics, telephone: nil)])
+        #expect(abs((summary.mean["clean"]?["ece_restricted_argmax"] ?? -1) - 0.375) < 1e-6)
+        #expect(summary.table.last?.hasSuffix("0.375") == true)
     }
 
     @Test func aHeldOutCorpusNotInTheDataIsAnError() {

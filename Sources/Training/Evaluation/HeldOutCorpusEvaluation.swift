@@ -52,6 +52,8 @@ public struct HeldOutCorpusEvaluation: Codable, Sendable, Equatable {
             "ua_restricted_argmax": .number(m.restrictedArgmax.unweightedAverageRecall),
             "wa_restricted_argmax": .number(m.restrictedArgmax.accuracy),
             "nll_restricted_argmax": .number(m.restrictedArgmax.negativeLogLikelihood),
+            "ece_full_argmax": .number(m.fullArgmax.expectedCalibrationError),
+            "ece_restricted_argmax": .number(m.restrictedArgmax.expectedCalibrationError),
             "confusion_full_argmax": matrix(m.fullArgmax.confusion),
             "confusion_restricted_argmax": matrix(m.restrictedArgmax.confusion),
             "recall_restricted_argmax": .object(Dictionary(uniqueKeysWithValues: m.restrictedArgmax.perClass.map {
@@ -66,7 +68,8 @@ public struct HeldOutCorpusEvaluation: Codable, Sendable, Equatable {
 public struct LeaveOneCorpusOutSummary: Codable, Sendable, Equatable {
     public var corpora: [HeldOutCorpusEvaluation]
     /// Channel (`clean`, `telephone`) → figure (`ua_full_argmax`, `ua_restricted_argmax`,
-    /// `wa_full_argmax`, `wa_restricted_argmax`) → mean over the corpora that have the channel.
+    /// `wa_full_argmax`, `wa_restricted_argmax`, `ece_full_argmax`, `ece_restricted_argmax`) → mean
+    /// over the corpora that have the channel.
     public var mean: [String: [String: Double]]
 
     public init(_ corpora: [HeldOutCorpusEvaluation]) {
@@ -80,6 +83,8 @@ public struct LeaveOneCorpusOutSummary: Codable, Sendable, Equatable {
                 "ua_full_argmax": average(\.unweightedAverageRecall), "wa_full_argmax": average(\.accuracy),
                 "ua_restricted_argmax": average(\.restrictedArgmax.unweightedAverageRecall),
                 "wa_restricted_argmax": average(\.restrictedArgmax.accuracy),
+                "ece_full_argmax": average(\.fullArgmax.expectedCalibrationError),
+                "ece_restricted_argmax": average(\.restrictedArgmax.expectedCalibrationError),
             ]
         }
         self.mean = mean

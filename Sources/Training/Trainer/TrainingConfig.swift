@@ -131,6 +131,14 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Speaker folds of the cross-validation (every speaker is tested exactly once); 0 skips it and
     /// only trains the final model.
     public var folds = 4
+    /// Degradations each fold's model is also scored under on its test speakers' files (the
+    /// robustness table; `RobustnessCondition` strings such as `gain:-30`, `noise:babble:10`,
+    /// `reverb:0.3`, `opus:16000`, `gsm`); empty = none. Needs `folds`.
+    public var robustnessConditions: [String] = []
+    /// Share of each fold's test files scored under the robustness conditions (every k-th file,
+    /// k = round(1 / fraction)): features are computed again per condition, so 1 costs about one
+    /// clean feature pass per condition.
+    public var robustnessFraction = 0.25
     /// Fraction of the training speakers (per corpus and gender) held out for early stopping and
     /// temperature fitting.
     public var validationFraction = 0.15
@@ -211,6 +219,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case telephoneProbability = "telephone_probability", gainDecibels = "gain_db", timeMasks = "time_masks"
         case maximumTimeMaskFrames = "max_time_mask_frames", frequencyMasks = "frequency_masks"
         case maximumFrequencyMaskBands = "max_frequency_mask_bands", folds, validationFraction = "validation_fraction"
+        case robustnessConditions = "robustness_conditions", robustnessFraction = "robustness_fraction"
         case prefetchBatches = "prefetch_batches", blasThreads = "blas_threads", featureThreads = "feature_threads"
     }
 
@@ -261,6 +270,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         maximumFrequencyMaskBands = try value(.maximumFrequencyMaskBands, maximumFrequencyMaskBands)
         folds = try value(.folds, folds)
         validationFraction = try value(.validationFraction, validationFraction)
+        robustnessConditions = try value(.robustnessConditions, robustnessConditions)
+        robustnessFraction = try value(.robustnessFraction, robustnessFraction)
         prefetchBatches = try value(.prefetchBatches, prefetchBatches)
         blasThreads = try value(.blasThreads, blasThreads)
         featureThreads = try value(.featureThreads, featureThreads)
@@ -279,6 +290,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard labelSmoothing >= 0, labelSmoothing < 1 else { throw fail("label_smoothing must be in [0, 1)") }
         guard folds == 0 || folds >= 2 else { throw fail("folds must be 0 or at least 2") }
         guard (0...1).contains(corpusBalance) else { throw fail("corpus_balance must be in [0, 1]") }
+        guard robustnessFraction > 0, robustnessFraction <= 1 else { throw fail("robustness_fraction must be in (0, 1]") }
+        for condition in robustnessConditions { _ = try RobustnessCondition(condition) }
         guard heldOutCorpus.map({ !$0.isEmpty }) ?? true else { throw fail("held_out_corpus must name a corpus or be null") }
         guard labelMap.validationErrors().isEmpty else { throw fail("label_map: \(labelMap.validationErrors())") }
         do {

@@ -43,14 +43,15 @@ extension TrainingRun {
                 trainIndices: data.indices(split.train), validationIndices: data.indices(split.validation),
                 checkpointDirectory: output.appendingPathComponent("fold-\(fold + 1)"), resume: resume,
                 progress: ProgressReporter(title: "fold \(fold + 1)/\(config.folds)", logger: logger))
-            let sets = Self.withCorpusSets(try score(data.indices(split.test), store: data.store, trainer: trainer, outcome: outcome))
+            var sets = Self.withCorpusSets(try score(data.indices(split.test), store: data.store, trainer: trainer, outcome: outcome))
+            sets.merge(try robustnessSets(data.indices(split.test), store: data.store, trainer: trainer, outcome: outcome)) { $1 }
             for (key, set) in sets { result.pooled[key, default: ScoredSet()].append(contentsOf: set) }
             let metrics = sets.mapValues { $0.metrics(labels: labels) }
             result.foldMetrics.append(metrics)
             result.splits.append(split)
             result.histories.append(TrainingHistory(name: "fold \(fold + 1)", epochs: outcome.history))
             result.temperatures.append(outcome.temperature)
-            let perCorpus = metrics.keys.sorted().filter { $0.contains("/") }
+            let perCorpus = metrics.keys.sorted().filter { $0.contains("/") && !$0.hasPrefix("robustness/") }
                 .map { "\($0) \(percent(metrics[$0]?.unweightedAverageRecall))" }.joined(separator: ", ")
             logger.info("fold \(fold + 1): test UA clean \(percent(metrics["clean"]?.unweightedAverageRecall)), telephone \(percent(metrics["telephone"]?.unweightedAverageRecall)); \(perCorpus)")
         }

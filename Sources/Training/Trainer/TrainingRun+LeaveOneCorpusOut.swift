@@ -36,18 +36,20 @@ extension TrainingRun {
 }
 
 extension LeaveOneCorpusOutSummary {
-    /// Plain-text lines: per held-out corpus and channel, UA full / restricted argmax and WA; then the means.
+    /// Plain-text lines: per held-out corpus and channel, UA and WA full / restricted argmax and the
+    /// restricted argmax's ECE (at the temperature fitted on the training corpora); then the means.
     public var table: [String] {
         func percent(_ value: Double?) -> String { value.map { String(format: "%5.1f%%", $0 * 100) } ?? "    —" }
-        var lines = ["held out   channel    UA full  UA own classes  WA full  WA own classes"]
+        func ece(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "    —" }
+        var lines = ["held out   channel    UA full  UA own classes  WA full  WA own classes  ECE own classes"]
         for evaluation in corpora {
             for (channel, m) in evaluation.channels {
-                lines.append("\(evaluation.corpus.padding(toLength: 10, withPad: " ", startingAt: 0)) \(channel.padding(toLength: 10, withPad: " ", startingAt: 0)) \(percent(m.unweightedAverageRecall))  \(percent(m.restrictedArgmax.unweightedAverageRecall))         \(percent(m.accuracy))  \(percent(m.restrictedArgmax.accuracy))")
+                lines.append("\(evaluation.corpus.padding(toLength: 10, withPad: " ", startingAt: 0)) \(channel.padding(toLength: 10, withPad: " ", startingAt: 0)) \(percent(m.unweightedAverageRecall))  \(percent(m.restrictedArgmax.unweightedAverageRecall))         \(percent(m.accuracy))  \(percent(m.restrictedArgmax.accuracy))          \(ece(m.restrictedArgmax.expectedCalibrationError))")
             }
         }
         for channel in ["clean", "telephone"] {
             guard let m = mean[channel] else { continue }
-            lines.append("\("mean (\(corpora.count))".padding(toLength: 10, withPad: " ", startingAt: 0)) \(channel.padding(toLength: 10, withPad: " ", startingAt: 0)) \(percent(m["ua_full_argmax"]))  \(percent(m["ua_restricted_argmax"]))         \(percent(m["wa_full_argmax"]))  \(percent(m["wa_restricted_argmax"]))")
+            lines.append("\("mean (\(corpora.count))".padding(toLength: 10, withPad: " ", startingAt: 0)) \(channel.padding(toLength: 10, withPad: " ", startingAt: 0)) \(percent(m["ua_full_argmax"]))  \(percent(m["ua_restricted_argmax"]))         \(percent(m["wa_full_argmax"]))  \(percent(m["wa_restricted_argmax"]))          \(ece(m["ece_restricted_argmax"]))")
         }
         return lines
     }
