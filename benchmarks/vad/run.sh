@@ -5,7 +5,9 @@
 # and comfort noise; the service's file-level no_speech decisions; CPU per audio second.
 # Prints markdown tables (copied into docs/speech-detection.md by hand, with the date).
 #
-#   benchmarks/vad/run.sh                 (held-out speakers, 3 tracks of 40 s per condition)
+#   benchmarks/vad/run.sh                 (held-out speakers, 3 tracks of 40 s per condition; primed as
+#                                          the service runs it)
+#   benchmarks/vad/run.sh priming=0       (the floor not primed: the detector as designed and tuned)
 #   benchmarks/vad/run.sh split=tune      (the tuning speakers the detector was designed on)
 #   benchmarks/vad/run.sh train Sources/Features/SpeechDetectorWeights.swift   (refit the perceptron)
 # Data: $SER_SHARED_DATA, else ../shared/data beside the repository.

@@ -58,6 +58,9 @@ case "diagnose":
                   snr: Double(options["snr"] ?? "20") ?? 20, configuration: configuration)
 case "trace":
     Trace.run(seed: UInt64(options["seed"] ?? "11") ?? 11, pink: options["pink"] == "1", tone: options["tone"] == "1", configuration: configuration)
+case "stats":
+    guard let corpus = Corpus(directory: dataDirectory) else { log("no corpus at \(dataDirectory.path)"); exit(2) }
+    FeatureStats.run(corpus: corpus, noise: NoiseKind(rawValue: options["noise"] ?? "babble") ?? .babble, snr: Double(options["snr"] ?? "10") ?? 10)
 case "dump":
     guard arguments.count >= 2 else { log("usage: VADBenchmark dump FILE"); exit(2) }
     Dump.run(corpus: Corpus(directory: dataDirectory), output: arguments[1])
