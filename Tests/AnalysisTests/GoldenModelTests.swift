@@ -16,8 +16,7 @@ import TestSupport
 struct GoldenModelTests {
     static let root = SharedData.repositoryRoot
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/golden.json")
-    /// The default model: the latest version of `ser-cnn`, which the service serves when a request names none.
-    /// The shipped default model (version 2 is what `make train` trains next; it is not shipped yet).
+    /// The shipped default model, `ser-cnn` 1 (version 2 is what `make train` trains next; not shipped yet).
     static let model = "Models/ser-cnn/1/model.safetensors"
 
     /// One analysis per case: the file, and the options the README's curl examples use.
