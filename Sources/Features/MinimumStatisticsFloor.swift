@@ -68,16 +68,16 @@ final class MinimumStatisticsFloor {
         let biases = SIMD8<Float>(repeating: bias), floors = SIMD8<Float>(repeating: absoluteFloor)
         var k = 0
         while k + 8 <= binCount {
-            let value = weight * Self.load(s, k) + complement * Self.load(power, k)
-            Self.store(value, s, k)
-            var minimum = Self.load(current, k)
+            let value = weight * SIMD8Memory.load(s, k) + complement * SIMD8Memory.load(power, k)
+            SIMD8Memory.store(value, s, k)
+            var minimum = SIMD8Memory.load(current, k)
             if trackMinimum { minimum.replace(with: value, where: value .< minimum) }
-            Self.store(minimum, current, k)
-            let pastMinimum = Self.load(past, k)
+            SIMD8Memory.store(minimum, current, k)
+            let pastMinimum = SIMD8Memory.load(past, k)
             var lowest = minimum.replacing(with: pastMinimum, where: pastMinimum .< minimum)
             lowest.replace(with: value, where: value .< lowest)
             let estimate = biases * lowest
-            Self.store(floors.replacing(with: estimate, where: estimate .>= floors), floor, k)
+            SIMD8Memory.store(floors.replacing(with: estimate, where: estimate .>= floors), floor, k)
             k += 8
         }
         while k < binCount {
@@ -90,21 +90,6 @@ final class MinimumStatisticsFloor {
         }
         framesInSubwindow += 1
         if framesInSubwindow == subwindowFrames { closeSubwindow() }
-    }
-
-    @inline(__always)
-    private static func load(_ pointer: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
-        UnsafeRawPointer(pointer).loadUnaligned(fromByteOffset: 4 * offset, as: SIMD8<Float>.self)
-    }
-
-    @inline(__always)
-    private static func load(_ pointer: UnsafeMutablePointer<Float>, _ offset: Int) -> SIMD8<Float> {
-        load(UnsafePointer(pointer), offset)
-    }
-
-    @inline(__always)
-    private static func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>, _ offset: Int) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: value, toByteOffset: 4 * offset, as: SIMD8<Float>.self)
     }
 
     /// Starts over as a fresh floor whose every sub-window holds the minimum seen so far (over the

@@ -94,29 +94,14 @@ final class SpeechFrameAnalyzer {
         return pointer
     }
 
-    @inline(__always)
-    private static func load(_ pointer: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
-        UnsafeRawPointer(pointer).loadUnaligned(fromByteOffset: 4 * offset, as: SIMD8<Float>.self)
-    }
-
-    @inline(__always)
-    private static func load(_ pointer: UnsafeMutablePointer<Float>, _ offset: Int) -> SIMD8<Float> {
-        load(UnsafePointer(pointer), offset)
-    }
-
-    @inline(__always)
-    private static func store(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>, _ offset: Int) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: value, toByteOffset: 4 * offset, as: SIMD8<Float>.self)
-    }
-
     // MARK: Stage 1: the spectrum
 
     /// Power of the window `samples[0..<windowLength]` in the `usedBins` bins from `lowBin`; the
     /// pointer is valid until the next call.
     func powerSpectrum(_ samples: UnsafePointer<Float>) -> UnsafePointer<Float> {
         let input = spectrumFFT.input
-        for j in stride(from: 0, to: Self.windowLength, by: 8) { Self.store(Self.load(samples, j) * Self.load(window, j), input, j) }
-        for j in stride(from: Self.windowLength, to: Self.transformLength, by: 8) { Self.store(SIMD8(), input, j) }
+        for j in stride(from: 0, to: Self.windowLength, by: 8) { SIMD8Memory.store(SIMD8Memory.load(samples, j) * SIMD8Memory.load(window, j), input, j) }
+        for j in stride(from: Self.windowLength, to: Self.transformLength, by: 8) { SIMD8Memory.store(SIMD8(), input, j) }
         spectrumFFT.executePowerSpectrum(into: power)
         return UnsafePointer(power + Self.lowBin)
     }
@@ -182,11 +167,11 @@ final class SpeechFrameAnalyzer {
         amplitude = pastAmplitude + (frame % (Self.steadinessDistance + 1)) * Self.usedBins
         let zero = SIMD8<Float>()
         for k in stride(from: 0, to: Self.usedBins, by: 8) {
-            let difference = Self.load(p, k) - Self.load(noise, k)
+            let difference = SIMD8Memory.load(p, k) - SIMD8Memory.load(noise, k)
             // max(0, d), i.e. `d >= 0 ? d : 0`.
             let above = zero.replacing(with: difference, where: difference .>= zero)
-            Self.store(above, clean, k)
-            Self.store(VectorMath.squareRoot(above), amplitude, k)
+            SIMD8Memory.store(above, clean, k)
+            SIMD8Memory.store(VectorMath.squareRoot(above), amplitude, k)
         }
     }
 
@@ -198,9 +183,9 @@ final class SpeechFrameAnalyzer {
         func band(_ start: Int, _ end: Int) -> (power: Float, noise: Float) {
             var sumPower = SIMD8<Float>(), sumNoise = SIMD8<Float>()
             for k in stride(from: start, to: end, by: 8) {
-                sumPower += Self.load(p, k)
-                sumNoise += Self.load(n, k)
-                cleanSum += Self.load(c, k)
+                sumPower += SIMD8Memory.load(p, k)
+                sumNoise += SIMD8Memory.load(n, k)
+                cleanSum += SIMD8Memory.load(c, k)
             }
             return (sumPower.sum(), sumNoise.sum())
         }
@@ -231,16 +216,16 @@ final class SpeechFrameAnalyzer {
         let input = autocorrelationFFT.input
         // The even sequence with `amplitude` at bins lowBin..<lowBin+usedBins, its mirror at 256 − k
         // (139...250), zeros elsewhere: zeros first where neither lands, then the two copies over them.
-        Self.store(SIMD8(), input, 0)
-        Self.store(SIMD8(), input, 118)
-        Self.store(SIMD8(), input, 126)
-        Self.store(SIMD8(), input, 134)
-        Self.store(SIMD8(), input, 248)
+        SIMD8Memory.store(SIMD8(), input, 0)
+        SIMD8Memory.store(SIMD8(), input, 118)
+        SIMD8Memory.store(SIMD8(), input, 126)
+        SIMD8Memory.store(SIMD8(), input, 134)
+        SIMD8Memory.store(SIMD8(), input, 248)
         let mirrorEnd = Self.transformLength - Self.lowBin - 7
         for k in stride(from: 0, to: Self.usedBins, by: 8) {
-            let a = Self.load(amplitude, k)
-            Self.store(a, input, Self.lowBin + k)
-            Self.store(SIMD8(a[7], a[6], a[5], a[4], a[3], a[2], a[1], a[0]), input, mirrorEnd - k)
+            let a = SIMD8Memory.load(amplitude, k)
+            SIMD8Memory.store(a, input, Self.lowBin + k)
+            SIMD8Memory.store(SIMD8(a[7], a[6], a[5], a[4], a[3], a[2], a[1], a[0]), input, mirrorEnd - k)
         }
         autocorrelationFFT.executeRealParts(binsBelow: Self.maxLag + 2, into: lags)
         let zero = lags[0]
@@ -252,17 +237,17 @@ final class SpeechFrameAnalyzer {
         let zeros = SIMD8<Float>()
         for block in 0..<Self.lagBlocks {
             let lag = Self.minLag + 8 * block
-            let previous = Self.load(lags, lag - 1), current = Self.load(lags, lag), next = Self.load(lags, lag + 1)
-            var value = zeros.replacing(with: current * Self.load(corrections, lag), where: current .>= previous)
+            let previous = SIMD8Memory.load(lags, lag - 1), current = SIMD8Memory.load(lags, lag), next = SIMD8Memory.load(lags, lag + 1)
+            var value = zeros.replacing(with: current * SIMD8Memory.load(corrections, lag), where: current .>= previous)
             value.replace(with: zeros, where: current .< next)
-            Self.store(value, peakValues, 8 * block)
+            SIMD8Memory.store(value, peakValues, 8 * block)
             best.replace(with: value, where: value .> best)
         }
         let largest = VectorMath.largestLane(best)
         guard largest > 0 else { return (0, 0) }
         let target = SIMD8<Float>(repeating: largest)
         for block in 0..<Self.lagBlocks {
-            let lanes = VectorMath.equalLanes(Self.load(peakValues, 8 * block), target)
+            let lanes = VectorMath.equalLanes(SIMD8Memory.load(peakValues, 8 * block), target)
             if lanes != 0 { return (min(1, largest / zero), Self.minLag + 8 * block + lanes.trailingZeroBitCount) }
         }
         return (0, 0)
@@ -291,7 +276,7 @@ final class SpeechFrameAnalyzer {
         // Block k with the lanes within ±4 of `centre` (distance² ≤ 16, exact for these integers) at −1;
         // only the blocks the range touches need the mask.
         @inline(__always) func block(_ k: Int) -> SIMD8<Float> {
-            let v = load(values, k)
+            let v = SIMD8Memory.load(values, k)
             guard k + 7 >= low && k <= high else { return v }
             let distance = lanes + Float(k - low - 4)
             return v.replacing(with: excluded, where: distance * distance .<= 16)
@@ -313,7 +298,7 @@ final class SpeechFrameAnalyzer {
         let past = pastAmplitude + ((frame + 1) % rows) * Self.usedBins
         let previousEnergy = pastEnergy[(frame + 1) % rows]
         var dot = SIMD8<Float>()
-        for k in stride(from: 0, to: Self.usedBins, by: 8) { dot += Self.load(amplitude, k) * Self.load(past, k) }
+        for k in stride(from: 0, to: Self.usedBins, by: 8) { dot += SIMD8Memory.load(amplitude, k) * SIMD8Memory.load(past, k) }
         pastEnergy[frame % rows] = cleanEnergy
         let norm = (cleanEnergy * previousEnergy).squareRoot()
         return norm > 0 ? min(1, dot.sum() / norm) : 0
