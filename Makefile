@@ -7,12 +7,13 @@ PORT ?= 8080
 MODELS ?= Models
 PYTHON := .venv/bin/python
 
-.PHONY: run test setup setup-runtime build release check-spec check-deploy check-fuzz check-container check-lb measure-resources train clean help
+.PHONY: run test setup setup-runtime build release check-spec check-deploy check-fuzz check-container check-lb measure-resources train loco clean help
 
 help:
 	@echo "make run    build and run ser-server on port $(PORT) with $(MODELS)/"
 	@echo "make test   run the whole test suite (Swift tests + API conformance checks + deployment lint)"
 	@echo "make train  train the default model (k-fold by speaker + final) into $(MODELS)/ser-cnn/2/"
+	@echo "make loco   leave one corpus out with the default recipe (run before make train: its table goes into the model)"
 	@echo "make check-container  rebuild the Dockerfile's runtime stage without Docker and serve from it (root, ~3 min)"
 	@echo "make check-lb         two replicas behind the compose stack's HAProxy config on loopback (~1 min)"
 
@@ -66,13 +67,20 @@ measure-resources: release
 # The default model: 4-fold speaker cross-validation (with the robustness table on each fold's test
 # speakers) + final model on ../shared/data (RAVDESS, EMO-DB, TESS, nEMO), level-normalised input,
 # corpus-balanced epochs, telephone-channel augmentation; writes Models/ser-cnn/2/model.safetensors
-# and report.json|html (docs/training.md).
+# and report.json|html (docs/training.md). When `make loco` has run, its table (each corpus held out
+# in turn, same recipe, no folds) goes into the manifest and the report too.
 TRAIN_CONFIG ?= scripts/training/train-default.json
 TRAIN_OUTPUT ?= .build/train-run
+LOCO_OUTPUT ?= .build/loco-run
 train: setup-runtime
 	$(SWIFT) build -c release --product ser-train
 	.build/release/ser-train train --config $(TRAIN_CONFIG) --output $(TRAIN_OUTPUT)
-	.build/release/ser-train export --run $(TRAIN_OUTPUT) --models $(MODELS)
+	.build/release/ser-train export --run $(TRAIN_OUTPUT) --models $(MODELS) \
+		$(if $(wildcard $(LOCO_OUTPUT)/loco-summary.json),--loco $(LOCO_OUTPUT))
+
+loco: setup-runtime
+	$(SWIFT) build -c release --product ser-train
+	.build/release/ser-train train --config $(TRAIN_CONFIG) --loco --folds 0 --output $(LOCO_OUTPUT)
 
 clean:
 	rm -rf .build .build-container .build-fuzz .build-asan .build-tsan

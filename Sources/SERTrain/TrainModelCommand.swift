@@ -38,6 +38,9 @@ struct TrainModelCommand: ParsableCommand {
     @Option(help: "With --loco: only these held-out corpora, comma-separated (e.g. nemo,tess), to split the runs across sessions.")
     var locoCorpora: String?
 
+    @Option(help: "Override the configuration's folds (0: the final model only, e.g. for --loco).")
+    var folds: Int?
+
     @Flag(help: "Print the default configuration as JSON and exit.")
     var printDefaultConfig = false
 
@@ -48,7 +51,8 @@ struct TrainModelCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(TrainingConfig()), as: UTF8.self))
             return
         }
-        let trainingConfig = try config.map { try TrainingConfig.load(contentsOfFile: $0) } ?? TrainingConfig()
+        var trainingConfig = try config.map { try TrainingConfig.load(contentsOfFile: $0) } ?? TrainingConfig()
+        if let folds { trainingConfig.folds = folds }
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let logger = Logger(label: "ser-train")
         let command = CommandLine.arguments.joined(separator: " ")
@@ -75,8 +79,12 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The models directory of the registry.")
     var models: String = "Models"
 
+    @Option(help: "The --output directory of `ser-train train --loco` with the same recipe: its table goes into the manifest and report.")
+    var loco: String?
+
     func run() throws {
-        let file = try ModelExporter.export(runDirectory: URL(fileURLWithPath: runDirectory), modelsDirectory: URL(fileURLWithPath: models))
+        let file = try ModelExporter.export(runDirectory: URL(fileURLWithPath: runDirectory), modelsDirectory: URL(fileURLWithPath: models),
+                                            leaveOneCorpusOut: loco.map { URL(fileURLWithPath: $0) })
         print("wrote \(file.path)")
     }
 }

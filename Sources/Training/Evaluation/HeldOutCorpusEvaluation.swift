@@ -62,31 +62,3 @@ public struct HeldOutCorpusEvaluation: Codable, Sendable, Equatable {
         ])
     }
 }
-
-/// The leave-one-corpus-out protocol over every corpus in turn: each corpus's figures and their mean
-/// over corpora (each corpus weighs the same, whatever its size).
-public struct LeaveOneCorpusOutSummary: Codable, Sendable, Equatable {
-    public var corpora: [HeldOutCorpusEvaluation]
-    /// Channel (`clean`, `telephone`) → figure (`ua_full_argmax`, `ua_restricted_argmax`,
-    /// `wa_full_argmax`, `wa_restricted_argmax`, `ece_full_argmax`, `ece_restricted_argmax`) → mean
-    /// over the corpora that have the channel.
-    public var mean: [String: [String: Double]]
-
-    public init(_ corpora: [HeldOutCorpusEvaluation]) {
-        self.corpora = corpora
-        var mean: [String: [String: Double]] = [:]
-        for channel in ["clean", "telephone"] {
-            let scored = corpora.compactMap { evaluation in evaluation.channels.first { $0.name == channel }?.metrics }
-            guard !scored.isEmpty else { continue }
-            func average(_ value: (SubsetMetrics) -> Double) -> Double { scored.map(value).reduce(0, +) / Double(scored.count) }
-            mean[channel] = [
-                "ua_full_argmax": average(\.unweightedAverageRecall), "wa_full_argmax": average(\.accuracy),
-                "ua_restricted_argmax": average(\.restrictedArgmax.unweightedAverageRecall),
-                "wa_restricted_argmax": average(\.restrictedArgmax.accuracy),
-                "ece_full_argmax": average(\.fullArgmax.expectedCalibrationError),
-                "ece_restricted_argmax": average(\.restrictedArgmax.expectedCalibrationError),
-            ]
-        }
-        self.mean = mean
-    }
-}

@@ -60,6 +60,7 @@ public enum HTMLReport {
             html += "</table>\n"
         }
         if let heldOut = report.heldOutCorpus { html += heldOutTable(heldOut) }
+        if let loco = report.leaveOneCorpusOut { html += leaveOneCorpusOutTable(loco) }
         if let cv = report.crossValidation {
             html += "<h2>Cross-validation (\(cv.folds) folds by speaker, mean ± std)</h2><table><tr><th class=\"l\">metric</th><th>mean</th><th>std</th><th class=\"l\">per fold</th></tr>\n"
             for (name, s) in [("UA", cv.unweightedAverageRecall), ("WA", cv.accuracy), ("macro-F1", cv.macroF1)] {
@@ -145,6 +146,25 @@ public enum HTMLReport {
         html += "<table><tr><th class=\"l\">channel</th><th>UA full argmax</th><th>UA own classes</th><th>WA full argmax</th><th>WA own classes</th></tr>\n"
         for (channel, m) in heldOut.channels {
             html += "<tr><td class=\"l\">\(channel)</td><td><b>\(percent(m.unweightedAverageRecall))</b></td><td><b>\(percent(m.restrictedArgmax.unweightedAverageRecall))</b></td><td>\(percent(m.accuracy))</td><td>\(percent(m.restrictedArgmax.accuracy))</td></tr>\n"
+        }
+        return html + "</table>\n"
+    }
+
+    /// Leave one corpus out with this recipe: per held-out corpus and channel, UA and WA over its own
+    /// classes and with the full argmax, and ECE over its classes; then the means over corpora.
+    static func leaveOneCorpusOutTable(_ summary: LeaveOneCorpusOutSummary) -> String {
+        let e = SVGChart.escape
+        var html = "<h2>Leave one corpus out, this recipe (each corpus held out in turn: trained on the others, scored on all of it)</h2>"
+        html += "<table><tr><th class=\"l\">held out</th><th class=\"l\">channel</th><th>files</th><th>UA own classes</th><th>UA full argmax</th><th>WA own classes</th><th>ECE own classes</th><th>T</th></tr>\n"
+        for evaluation in summary.corpora {
+            for (channel, m) in evaluation.channels {
+                html += "<tr><td class=\"l\">\(e(evaluation.corpus))</td><td class=\"l\">\(channel)</td><td>\(evaluation.utterances)</td><td><b>\(percent(m.restrictedArgmax.unweightedAverageRecall))</b></td><td>\(percent(m.unweightedAverageRecall))</td><td>\(percent(m.restrictedArgmax.accuracy))</td><td>\(format(m.restrictedArgmax.expectedCalibrationError))</td><td>\(format(evaluation.temperature))</td></tr>\n"
+            }
+        }
+        for channel in ["clean", "telephone"] {
+            guard let m = summary.mean[channel] else { continue }
+            func value(_ key: String, _ show: (Double) -> String) -> String { m[key].map(show) ?? "—" }
+            html += "<tr><td class=\"l\"><b>mean of \(summary.corpora.count)</b></td><td class=\"l\">\(channel)</td><td></td><td><b>\(value("ua_restricted_argmax", percent))</b></td><td>\(value("ua_full_argmax", percent))</td><td>\(value("wa_restricted_argmax", percent))</td><td>\(value("ece_restricted_argmax", format))</td><td></td></tr>\n"
         }
         return html + "</table>\n"
     }

@@ -83,12 +83,14 @@ public struct TrainingReport: Codable, Sendable, Equatable {
     public var notes: [String]
     /// Leave one corpus out: the held-out corpus scored over its own classes (full and restricted argmax).
     public var heldOutCorpus: HeldOutCorpusEvaluation?
+    /// Leave one corpus out over every corpus with this model's recipe (`ser-train export --loco`).
+    public var leaveOneCorpusOut: LeaveOneCorpusOutSummary?
 
     public init(title: String, command: [String] = CommandLine.arguments, seed: UInt64? = nil, model: ModelSummary? = nil,
                 data: DataSummary? = nil, splits: [SpeakerSplit] = [], sections: [Section] = [],
                 crossValidation: CrossValidationSummary? = nil, fittedTemperature: Double? = nil,
                 histories: [TrainingHistory] = [], notes: [String] = [], heldOutCorpus: HeldOutCorpusEvaluation? = nil,
-                createdAt: Date = Date()) {
+                leaveOneCorpusOut: LeaveOneCorpusOutSummary? = nil, createdAt: Date = Date()) {
         self.title = title
         self.createdAt = ISO8601DateFormatter().string(from: createdAt)
         self.command = command
@@ -102,6 +104,7 @@ public struct TrainingReport: Codable, Sendable, Equatable {
         self.histories = histories
         self.notes = notes
         self.heldOutCorpus = heldOutCorpus
+        self.leaveOneCorpusOut = leaveOneCorpusOut
     }
 
     /// Pretty-printed JSON with sorted keys (stable diffs).
