@@ -30,6 +30,10 @@ enum ConfigDocumentation {
       split_seed: seed of the speaker splits only (null = seed)
       speed_copies: speed factors, one precomputed copy each ([]; e.g. 0.9, 1.1)
       pitch_copies: pitch shifts, semitones, one copy each ([])
+      noise_copies: SNR ranges, dB, one copy each, white or pink noise per
+        file ([]; e.g. [[5, 20]])
+      reverb_copies: RT60 ranges, s, one synthetic-room copy each ([]; e.g.
+        [[0.2, 0.9]])
       copy_probability: share of examples that use a copy (0)
       telephone_probability: share of examples via the telephone channel (0.5)
       gain_db: random gain, +/- dB (6)

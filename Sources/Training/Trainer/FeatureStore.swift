@@ -67,7 +67,7 @@ public final class FeatureStore: Sendable {
                     var versions: [(Matrix, Matrix?)] = []
                     let versionList: [AudioCopy?] = [nil] + copies.map { $0 }
                     for version in versionList {
-                        let audio = version.map { $0.apply(samples, sampleRate: featureConfig.sampleRate) } ?? samples
+                        let audio = version.map { $0.apply(samples, sampleRate: featureConfig.sampleRate, seed: UInt64(index)) } ?? samples
                         let cleanInput = InputAssembler.assemble(audio, extractor: extractor, spec: spec, normalize: false)
                         var telephoneInput: Matrix?
                         if telephone {
@@ -122,29 +122,6 @@ public final class FeatureStore: Sendable {
         let mean = sum.map { $0 / max(count, 1) }
         let std = zip(squares, mean).map { (max($0 / max(count, 1) - $1 * $1, 0)).squareRoot() }
         return (mean.map(Float.init), std.map { Float(max($0, 1e-3)) })
-    }
-}
-
-/// A waveform-level augmentation applied once to every file when the feature cache is built.
-public enum AudioCopy: Sendable, Equatable, CustomStringConvertible {
-    /// `SpeedPerturbation` by this factor (tempo and pitch together; length × 1/factor).
-    case speed(Double)
-    /// `PitchShift` by this many semitones (duration kept).
-    case pitch(semitones: Double)
-
-    /// The copy of `samples` (at `sampleRate`).
-    public func apply(_ samples: [Float], sampleRate: Int) -> [Float] {
-        switch self {
-        case .speed(let factor): SpeedPerturbation.apply(samples, factor: factor, sampleRate: sampleRate)
-        case .pitch(let semitones): PitchShift.apply(samples, semitones: semitones, sampleRate: sampleRate)
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .speed(let factor): "speed \(factor)"
-        case .pitch(let semitones): "pitch \(semitones > 0 ? "+" : "")\(semitones) st"
-        }
     }
 }
 

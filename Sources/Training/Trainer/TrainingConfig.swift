@@ -110,6 +110,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var speedCopies: [Double] = []
     /// Pitch-shift copies: one extra version of every file per shift, semitones (duration kept).
     public var pitchCopies: [Double] = []
+    /// Noise copies: one extra version of every file per range, white or pink noise at an SNR drawn
+    /// per file from `[low, high]` dB (e.g. `[[5, 20]]`).
+    public var noiseCopies: [[Double]] = []
+    /// Reverberation copies: one extra version of every file per range, a synthetic room with an RT60
+    /// drawn per file from `[low, high]` s (e.g. `[[0.2, 0.9]]`).
+    public var reverbCopies: [[Double]] = []
     /// Probability that an example uses one of the copies (chosen uniformly) instead of the original
     /// recording; with `n` copies, `n / (n + 1)` makes original and copies equally likely.
     public var copyProbability = 0.0
@@ -177,9 +183,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         ]
     }
 
-    /// The waveform copies the feature cache computes (speed copies, then pitch copies).
+    /// The waveform copies the feature cache computes (speed, pitch, noise, then reverberation copies;
+    /// ranges as validated by `validate()`).
     public var audioCopies: [AudioCopy] {
         speedCopies.map { AudioCopy.speed($0) } + pitchCopies.map { AudioCopy.pitch(semitones: $0) }
+            + noiseCopies.filter { $0.count == 2 && $0[0] <= $0[1] }.map { AudioCopy.noise($0[0]...$0[1]) }
+            + reverbCopies.filter { $0.count == 2 && $0[0] <= $0[1] }.map { AudioCopy.reverb($0[0]...$0[1]) }
     }
 
     /// The model's input description without normalisation statistics.
@@ -216,6 +225,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case validationUA = "validation_ua"
         case gradientClipNorm = "gradient_clip_norm", earlyStoppingPatience = "early_stopping_patience", seed, splitSeed = "split_seed"
         case speedCopies = "speed_copies", pitchCopies = "pitch_copies", copyProbability = "copy_probability"
+        case noiseCopies = "noise_copies", reverbCopies = "reverb_copies"
         case telephoneProbability = "telephone_probability", gainDecibels = "gain_db", timeMasks = "time_masks"
         case maximumTimeMaskFrames = "max_time_mask_frames", frequencyMasks = "frequency_masks"
         case maximumFrequencyMaskBands = "max_frequency_mask_bands", folds, validationFraction = "validation_fraction"
@@ -261,6 +271,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         splitSeed = try c.decodeIfPresent(UInt64.self, forKey: .splitSeed)
         speedCopies = try value(.speedCopies, speedCopies)
         pitchCopies = try value(.pitchCopies, pitchCopies)
+        noiseCopies = try value(.noiseCopies, noiseCopies)
+        reverbCopies = try value(.reverbCopies, reverbCopies)
         copyProbability = try value(.copyProbability, copyProbability)
         telephoneProbability = try value(.telephoneProbability, telephoneProbability)
         gainDecibels = try value(.gainDecibels, gainDecibels)
@@ -287,6 +299,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         guard (0...1).contains(copyProbability) else { throw fail("copy_probability must be in [0, 1]") }
         guard speedCopies.allSatisfy({ $0 > 0.5 && $0 < 2 }) else { throw fail("speed_copies must each be in (0.5, 2)") }
         guard pitchCopies.allSatisfy({ abs($0) <= 12 }) else { throw fail("pitch_copies must each be within ±12 semitones") }
+        guard noiseCopies.allSatisfy({ $0.count == 2 && $0[0] <= $0[1] && $0[0] >= -10 && $0[1] <= 60 }) else {
+            throw fail("noise_copies must each be [low, high] SNR in dB, -10 <= low <= high <= 60")
+        }
+        guard reverbCopies.allSatisfy({ $0.count == 2 && $0[0] <= $0[1] && $0[0] > 0 && $0[1] <= 3 }) else {
+            throw fail("reverb_copies must each be [low, high] RT60 in s, 0 < low <= high <= 3")
+        }
         guard labelSmoothing >= 0, labelSmoothing < 1 else { throw fail("label_smoothing must be in [0, 1)") }
         guard folds == 0 || folds >= 2 else { throw fail("folds must be 0 or at least 2") }
         guard (0...1).contains(corpusBalance) else { throw fail("corpus_balance must be in [0, 1]") }

@@ -9,6 +9,7 @@
 //   VADBenchmark profile [runs=50]             (the detector alone on the cost signal, for perf/callgrind)
 //   VADBenchmark diagnose [noise=white] [snr=20]   (errors by corpus, tuning split)
 //   VADBenchmark trace [seed=11] [pink=1] [tone=1] (frames called speech in noise / ringback)
+//   VADBenchmark clips [split=test]            (non-speech clips the service would accept, frame by frame)
 //   VADBenchmark dump FILE                     (features and decisions on fixed signals, to compare builds)
 //   VADBenchmark compare FILE_A FILE_B         (frames whose features or decisions differ)
 // Every command takes priming=SAMPLES (default 25600, the service's; 0: no priming).
@@ -58,6 +59,8 @@ case "diagnose":
                   snr: Double(options["snr"] ?? "20") ?? 20, configuration: configuration)
 case "trace":
     Trace.run(seed: UInt64(options["seed"] ?? "11") ?? 11, pink: options["pink"] == "1", tone: options["tone"] == "1", configuration: configuration)
+case "clips":
+    ClipTrace.run(split: CorpusSplit(rawValue: options["split"] ?? "test") ?? .test, configuration: configuration)
 case "stats":
     guard let corpus = Corpus(directory: dataDirectory) else { log("no corpus at \(dataDirectory.path)"); exit(2) }
     FeatureStats.run(corpus: corpus, noise: NoiseKind(rawValue: options["noise"] ?? "babble") ?? .babble, snr: Double(options["snr"] ?? "10") ?? 10)

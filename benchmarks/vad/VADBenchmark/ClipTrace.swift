@@ -1,0 +1,34 @@
+import Features
+import Foundation
+
+/// The five-second non-speech clips of the file-level check (`Evaluation.clips`, same seeds) that the
+/// service would accept (0.25 s of speech or more): for each, the frames called speech with their
+/// log-odds, total SNR (dB), tonality, steadiness and relative level (dB). For looking at why a tone
+/// or music clip passes.
+enum ClipTrace {
+    static func run(split: CorpusSplit, configuration: SpeechDetectorConfiguration) {
+        let base = Conditions.seedBase(split)
+        let model = SpeechDetectorModel.standard
+        typealias F = SpeechFeatureExtractor.Feature
+        for (k, kind) in NonSpeechKind.allCases.enumerated() {
+            for r in 0..<20 {
+                let clip = Mixtures.nonSpeechTrack(kind, seconds: 5, seed: base + 80_000 + UInt64(100 * k + r))
+                let decisions = SpeechDetector.detect(clip.samples, configuration: configuration)
+                let speech = decisions.filter { $0 }.count
+                guard speech >= 25 else { continue }
+                let extractor = SpeechFeatureExtractor(primingSamples: configuration.primingSamples)
+                var rows: [[Float]] = []
+                clip.samples.withUnsafeBufferPointer { extractor.push($0) { _, f in rows.append(Array(f)) } }
+                extractor.finish { _, f in rows.append(Array(f)) }
+                print("\(kind.rawValue) clip \(r): \(speech) frames called speech")
+                for (t, d) in decisions.enumerated() where d {
+                    let f = rows[t]
+                    let logit = f.withUnsafeBufferPointer { model.logit($0) }
+                    print(String(format: "  %4d logit %6.2f snr %5.1f tonal %.3f steady %.3f rel %5.1f harm %.2f", t, logit,
+                                 f[F.totalSNR.rawValue] * 10, f[F.tonality.rawValue], f[F.steadiness.rawValue],
+                                 f[F.relativeLevel.rawValue] * 10, f[F.harmonicity.rawValue]))
+                }
+            }
+        }
+    }
+}
