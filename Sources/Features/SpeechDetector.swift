@@ -75,7 +75,8 @@ public final class SpeechDetector {
     private func isRawSpeech(_ features: UnsafeBufferPointer<Float>) -> Bool {
         typealias F = SpeechFeatureExtractor.Feature
         let tone = features[F.tonality.rawValue] >= configuration.toneTonality
-            && features[F.steadiness.rawValue] >= configuration.toneSteadiness
+            && (features[F.steadiness.rawValue] >= configuration.toneSteadiness
+                || features[F.totalSNR.rawValue] * 10 >= configuration.toneOnsetSNRDecibels)
         return !tone && features[F.totalSNR.rawValue] * 10 > configuration.minimumSNRDecibels
             && model.logit(features) > configuration.threshold
     }

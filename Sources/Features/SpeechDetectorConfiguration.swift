@@ -11,6 +11,10 @@ public struct SpeechDetectorConfiguration: Sendable, Equatable {
     /// hum that the floor is still catching up with. Speech harmonics move and spread.
     public var toneTonality: Float = 0.99
     public var toneSteadiness: Float = 0.8
+    /// A frame that tonal and at least this far above the noise floor is a tone even before it is
+    /// steady, dB: the onset of a DTMF digit or a ringback burst over a quiet line, whose first 60 ms
+    /// have nothing steady to compare with. Speech this far above the floor spreads over many harmonics.
+    public var toneOnsetSNRDecibels: Float = 35
     /// A run of raw speech is accepted only if one of its frames (a seed) is within this many dB of the
     /// recent level peak (`SpeechFeatureExtractor.Feature.relativeLevel`, the peak falling 1.5 dB/s)
     /// and this far above the floor: the main talker, not the babble 15-20 dB under it.

@@ -53,6 +53,31 @@ struct SpeechDetectorTests {
         } when: { name == "DTMF" }
     }
 
+    /// The service refuses a file with under 0.25 s of speech (`no_speech`). Five-second clips that
+    /// open on a tone burst (the floor is primed on it) and then key it again after a pause: the
+    /// burst onsets, whose first 60 ms have nothing steady to compare with, are tones too
+    /// (`toneOnsetSNRDecibels`). Without that rule 4 of these 18 clips passed (0.33-2.0 s).
+    @Test("a short clip of a call-progress tone keeps under the service's 0.25 s of speech",
+          arguments: ["ringback", "busy", "DTMF"])
+    func shortToneClipsAreRefused(name: String) {
+        for offset in [0.0, 0.7, 1.9] {
+            let start = Int(offset * 16_000)
+            let clip = Array(Self.tone(name)[start..<(start + 80_000)])
+            for floor in [0.0, pow(10, -75.0 / 20)] {
+                let noise = SpeechSignals.white(seconds: 5, rms: floor, seed: 4)
+                let decisions = SpeechDetector.detect(zip(clip, noise).map { $0 + $1 })
+                let seconds = Double(decisions.filter { $0 }.count) / 100
+                // Known weakness over a −75 dBFS floor: after a burst ends, the 1 s running averages
+                // still carry the tone, so the perceptron calls a few frames 1-3 dB over the floor
+                // speech and they extend the segment the burst's ragged edges opened (ringback from
+                // 1.9 s: 0.26 s; DTMF from 0: 0.3 s). Kept visible rather than loosened.
+                withKnownIssue("tone tails over a low noise floor", isIntermittent: true) {
+                    #expect(seconds < 0.25, "\(name) from \(offset) s, floor \(floor): \(seconds) s called speech")
+                } when: { floor > 0 && name != "busy" }
+            }
+        }
+    }
+
     @Test("white and pink noise alone are not speech, at any level", arguments: [-70.0, -40.0, -10.0])
     func noiseIsNotSpeech(levelDecibels: Double) {
         let rms = pow(10, levelDecibels / 20)

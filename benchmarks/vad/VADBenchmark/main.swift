@@ -12,6 +12,7 @@
 //   VADBenchmark clips [split=test]            (non-speech clips the service would accept, frame by frame)
 //   VADBenchmark dump FILE                     (features and decisions on fixed signals, to compare builds)
 //   VADBenchmark compare FILE_A FILE_B         (frames whose features or decisions differ)
+// Detector settings: threshold, hangover, minrun, preroll, gap, gate, tone, steady, tonesnr, seedpeak, seedsnr.
 // Every command takes priming=SAMPLES (default 25600, the service's; 0: no priming).
 // Data: $SER_SHARED_DATA, else ../shared/data beside the repository.
 import Features
@@ -39,6 +40,8 @@ if let v = options["preroll"].flatMap(Int.init) { configuration.prerollFrames = 
 if let v = options["gap"].flatMap(Int.init) { configuration.gapFillFrames = v }
 if let v = options["gate"].flatMap(Float.init) { configuration.minimumSNRDecibels = v }
 if let v = options["tone"].flatMap(Float.init) { configuration.toneTonality = v }
+if let v = options["steady"].flatMap(Float.init) { configuration.toneSteadiness = v }
+if let v = options["tonesnr"].flatMap(Float.init) { configuration.toneOnsetSNRDecibels = v }
 if let v = options["seedpeak"].flatMap(Float.init) { configuration.seedBelowPeakDecibels = v }
 if let v = options["seedsnr"].flatMap(Float.init) { configuration.seedSNRDecibels = v }
 if let v = options["priming"].flatMap(Int.init) { configuration.primingSamples = v }
