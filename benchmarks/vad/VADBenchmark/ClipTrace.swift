@@ -31,4 +31,20 @@ enum ClipTrace {
             }
         }
     }
+
+    /// Per reference-speech frame of a refused clip: log-odds, SNR over the floor, relative level,
+    /// harmonicity, and whether it would be raw speech and a seed.
+    static func explain(_ samples: [Float], reference: [Bool], configuration: SpeechDetectorConfiguration) {
+        typealias F = SpeechFeatureExtractor.Feature
+        let extractor = SpeechFeatureExtractor(primingSamples: configuration.primingSamples)
+        var rows: [[Float]] = []
+        samples.withUnsafeBufferPointer { extractor.push($0) { _, f in rows.append(Array(f)) } }
+        extractor.finish { _, f in rows.append(Array(f)) }
+        for (t, on) in reference.enumerated() where on && t < rows.count && t % 3 == 0 {
+            let f = rows[t]
+            let logit = f.withUnsafeBufferPointer { SpeechDetectorModel.standard.logit($0) }
+            log(String(format: "  %4d logit %6.2f snr %5.1f rel %6.1f harm %.2f tonal %.2f", t, logit, f[F.totalSNR.rawValue] * 10,
+                       f[F.relativeLevel.rawValue] * 10, f[F.harmonicity.rawValue], f[F.tonality.rawValue]))
+        }
+    }
 }

@@ -77,7 +77,11 @@ struct Evaluation {
             for (j, u) in long.prefix(40).enumerated() {
                 let clip = Mixtures.clip(u, noise: kind, snr: 5, babble: babble, seed: base + 70_000 + UInt64(1000 * k + j))
                 total += 1
-                for (i, d) in detectors.enumerated() where speechSeconds(d.1(clip.samples)) < 0.25 { refused[i] += 1 }
+                for (i, d) in detectors.enumerated() where speechSeconds(d.1(clip.samples)) < 0.25 {
+                    refused[i] += 1
+                    log("\(d.0) refuses \(u.path) in \(kind.rawValue) at 5 dB: \(Double(u.speech.filter { $0 }.count) / 100) s of reference speech, \(speechSeconds(d.1(clip.samples))) s found")
+                    if d.0 == "new" { ClipTrace.explain(clip.samples, reference: clip.reference, configuration: configuration) }
+                }
             }
         }
         var accepted = [Int](repeating: 0, count: detectors.count), nonSpeechTotal = 0
