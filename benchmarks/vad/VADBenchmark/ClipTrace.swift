@@ -16,10 +16,7 @@ enum ClipTrace {
                 let decisions = SpeechDetector.detect(clip.samples, configuration: configuration)
                 let speech = decisions.filter { $0 }.count
                 guard speech >= 25 else { continue }
-                let extractor = SpeechFeatureExtractor(primingSamples: configuration.primingSamples)
-                var rows: [[Float]] = []
-                clip.samples.withUnsafeBufferPointer { extractor.push($0) { _, f in rows.append(Array(f)) } }
-                extractor.finish { _, f in rows.append(Array(f)) }
+                let rows = featureRows(clip.samples, configuration: configuration)
                 print("\(kind.rawValue) clip \(r): \(speech) frames called speech")
                 for (t, d) in decisions.enumerated() where d {
                     let f = rows[t]
@@ -36,15 +33,21 @@ enum ClipTrace {
     /// harmonicity, and whether it would be raw speech and a seed.
     static func explain(_ samples: [Float], reference: [Bool], configuration: SpeechDetectorConfiguration) {
         typealias F = SpeechFeatureExtractor.Feature
-        let extractor = SpeechFeatureExtractor(primingSamples: configuration.primingSamples)
-        var rows: [[Float]] = []
-        samples.withUnsafeBufferPointer { extractor.push($0) { _, f in rows.append(Array(f)) } }
-        extractor.finish { _, f in rows.append(Array(f)) }
+        let rows = featureRows(samples, configuration: configuration)
         for (t, on) in reference.enumerated() where on && t < rows.count && t % 3 == 0 {
             let f = rows[t]
             let logit = f.withUnsafeBufferPointer { SpeechDetectorModel.standard.logit($0) }
             log(String(format: "  %4d logit %6.2f snr %5.1f rel %6.1f harm %.2f tonal %.2f", t, logit, f[F.totalSNR.rawValue] * 10,
                        f[F.relativeLevel.rawValue] * 10, f[F.harmonicity.rawValue], f[F.tonality.rawValue]))
         }
+    }
+
+    /// Every frame's feature vector of `samples`, primed as the detector primes.
+    static func featureRows(_ samples: [Float], configuration: SpeechDetectorConfiguration) -> [[Float]] {
+        let extractor = SpeechFeatureExtractor(primingSamples: configuration.primingSamples)
+        var rows: [[Float]] = []
+        samples.withUnsafeBufferPointer { extractor.push($0) { _, f in rows.append(Array(f)) } }
+        extractor.finish { _, f in rows.append(Array(f)) }
+        return rows
     }
 }
