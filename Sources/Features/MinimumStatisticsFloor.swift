@@ -92,6 +92,34 @@ final class MinimumStatisticsFloor {
         if framesInSubwindow == subwindowFrames { closeSubwindow() }
     }
 
+    /// Writes the floor as it stands without taking a frame: for frames of digital silence (exact
+    /// zeros: a line with silence suppression, a muted channel), which say nothing about the line's
+    /// noise. Time stops for the floor, so when the signal resumes it is measured against the noise
+    /// heard before the zeros instead of against nothing. Before any frame was taken: `absoluteFloor`.
+    func hold(floor: UnsafeMutablePointer<Float>) {
+        for k in 0..<binCount {
+            let lowest = min(currentMinimum[k], pastMinimum[k])
+            floor[k] = lowest.isFinite ? max(absoluteFloor, bias * lowest) : absoluteFloor
+        }
+    }
+
+    /// Whether every bin of `power` (`binCount` bins) is at or under `absoluteFloor`: a frame of
+    /// digital silence (16-bit dither sits about 30 dB higher).
+    func isDigitalSilence(_ power: UnsafePointer<Float>) -> Bool {
+        var largest = SIMD8<Float>()
+        var k = 0
+        while k + 8 <= binCount {
+            largest = VectorMath.maximum(largest, SIMD8Memory.load(power, k))
+            k += 8
+        }
+        var result = VectorMath.largestLane(largest)
+        while k < binCount {
+            result = max(result, power[k])
+            k += 1
+        }
+        return result <= absoluteFloor
+    }
+
     /// Starts over as a fresh floor whose every sub-window holds the minimum seen so far (over the
     /// ring and the current sub-window), so that until they roll out (`subwindowCount` sub-windows
     /// later) the floor is at most that: the state of a new floor primed with what this one has seen.

@@ -68,6 +68,7 @@ public final class SpeechDetector {
         typealias F = SpeechFeatureExtractor.Feature
         return features[F.relativeLevel.rawValue] * 10 > -configuration.seedBelowPeakDecibels
             && features[F.totalSNR.rawValue] * 10 > configuration.seedSNRDecibels
+            && features[F.harmonicity.rawValue] >= configuration.seedHarmonicity
     }
 
     /// The frame's raw decision: above the SNR gate, not a tone, and above the model's threshold.

@@ -20,6 +20,9 @@ public struct SpeechDetectorConfiguration: Sendable, Equatable {
     /// and this far above the floor: the main talker, not the babble 15-20 dB under it.
     public var seedBelowPeakDecibels: Float = 12
     public var seedSNRDecibels: Float = 6
+    /// A seed is also at least this harmonic (`Feature.harmonicity`, 0-1): a talk spurt has a vowel; a
+    /// line noise whose level just rose (the floor follows a rise only after its 1.6 s memory) has none.
+    public var seedHarmonicity: Float = 0.5
     /// Raw speech runs shorter than this are dropped, frames.
     public var minimumRunFrames = 3
     /// Frames before an accepted run that are speech too (quiet onsets), frames.

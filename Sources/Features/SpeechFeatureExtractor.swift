@@ -89,6 +89,9 @@ public final class SpeechFeatureExtractor {
     /// The opening frames' power spectra (`primingFrames` rows of `SpeechFrameAnalyzer.usedBins`)
     /// until the floor is primed, then nil.
     private var opening: UnsafeMutablePointer<Float>?
+    /// The opening's first frame: the first that is not digital silence (the leading zeros of a
+    /// silence-suppressed line or a muted channel say nothing about the line's noise).
+    private var openingStart = 0
     /// Frames whose spectrum has been computed; frames emitted (the next one is frame `emitted`).
     private var computed = 0
     public private(set) var emitted = 0
@@ -149,7 +152,7 @@ public final class SpeechFeatureExtractor {
             offset += count
             computeFrames(upTo: .max, body)
         }
-        if opening != nil && sampleCount >= primingSamples { prime(body) }
+        if opening != nil && sampleCount >= primingSamples + Self.hopLength * openingStart { prime(body) }
     }
 
     /// Completes the frames that reach past the end of the input (zeros after it), so that
@@ -192,9 +195,16 @@ public final class SpeechFeatureExtractor {
             let power = analyzer.powerSpectrum(window)
             computed += 1
             if let opening {
-                if t < primingFrames {
-                    (opening + t * SpeechFrameAnalyzer.usedBins).update(from: power, count: SpeechFrameAnalyzer.usedBins)
-                    analyzer.observeOpening(power: power)
+                if t == openingStart && analyzer.isDigitalSilence(power) {
+                    // Leading digital silence: nothing to learn the floor from; its features do not
+                    // depend on the floor, so it flows at once and the opening starts after it.
+                    openingStart += 1
+                    emit(power: power, body)
+                    continue
+                }
+                if t < openingStart + primingFrames {
+                    (opening + (t - openingStart) * SpeechFrameAnalyzer.usedBins).update(from: power, count: SpeechFrameAnalyzer.usedBins)
+                    analyzer.observeOpening(power: power, afterSilence: t == openingStart && t > 0)
                     continue
                 }
                 // Past the opening (its samples all arrived): prime with it, then go on.
@@ -223,7 +233,9 @@ public final class SpeechFeatureExtractor {
     private func prime(_ body: (Int, UnsafeBufferPointer<Float>) -> Void) {
         guard let stored = opening else { return }
         analyzer.restartWithPrimedFloor()
-        for t in 0..<min(computed, primingFrames) { emit(power: stored + t * SpeechFrameAnalyzer.usedBins, body) }
+        for t in openingStart..<min(computed, openingStart + primingFrames) {
+            emit(power: stored + (t - openingStart) * SpeechFrameAnalyzer.usedBins, body)
+        }
         stored.deallocate()
         opening = nil
     }

@@ -34,6 +34,20 @@ final class SpeechFrameAnalyzer {
     static let lagBlocks = (maxLag - minLag + 8) / 8
     /// Frames between the spectra compared by `steadiness`.
     static let steadinessDistance = 6
+    /// Frames after one of digital silence whose 128-sample window (hop 40) may still reach into the
+    /// zeros: they cannot lower the noise floor.
+    static let silenceEdgeFrames = 4
+    /// The running averages (band SNR, harmonicity, tonality, steadiness) and pitch-hold average a
+    /// line's noise gives: medians over the non-speech frames of the tuning split's white and pink
+    /// noise tracks at 10 dB (`VADBenchmark stats`). They start the averages when the first sound comes
+    /// after digital silence, which gave no noise to average (without them a talk spurt that opens a
+    /// silence-suppressed line was missed for its first second: its averages looked like no line seen in training).
+    static let lineNoiseAverages = SIMD4<Float>(0.2, 0.51, 0.62, 0.40), lineNoisePitchHold: Float = 0.07
+    /// `pastEnergy`'s mark for a frame of digital silence (a real energy is never negative).
+    static let digitalSilenceEnergy: Float = -1
+    /// Tonality from which a frame right after digital silence is a keyed tone (`steadiness`); the
+    /// detector's tone rule uses the same figure (`SpeechDetectorConfiguration.toneTonality`).
+    static let keyedToneTonality: Float = 0.99
 
     private let spectrumFFT: RealFFT
     private let autocorrelationFFT: RealFFT
@@ -61,6 +75,12 @@ final class SpeechFrameAnalyzer {
     /// Frames analysed (`analyse`), and opening frames observed (`observeOpening`).
     private var frame = 0
     private var openingFrame = 0
+    /// Frames since the last one of digital silence (analysed, and observed while priming), capped at
+    /// `silenceEdgeFrames + 1`; a signal starts as if long after one.
+    private var framesSinceSilence = silenceEdgeFrames + 1
+    private var openingSinceSilence = silenceEdgeFrames + 1
+    /// Whether a frame other than digital silence has been analysed.
+    private var analysedSignal = false
     /// Running state: averages (100 ms, 1 s), level peak, voicing hold, previous period.
     private var shortAverages = SIMD4<Float>(), longAverages = SIMD4<Float>()
     private var pitchHoldAverage: Float = 0, levelPeak: Float = -1, voicedHold: Float = 0
@@ -108,17 +128,37 @@ final class SpeechFrameAnalyzer {
 
     // MARK: Priming
 
-    /// Lets the noise floor see one opening frame's power (`usedBins` bins) without analysing it.
-    func observeOpening(power p: UnsafePointer<Float>) {
+    /// Lets the noise floor see one opening frame's power (`usedBins` bins) without analysing it;
+    /// `afterSilence`: the frame before it was digital silence (analysed already).
+    func observeOpening(power p: UnsafePointer<Float>, afterSilence: Bool = false) {
+        if afterSilence { openingSinceSilence = 0 }
         // Frames 0 and 1 reach into the zeros before the signal: too quiet to stand for the noise.
-        floor.update(power: p, floor: noise, trackMinimum: openingFrame >= 2)
+        _ = updateFloor(p, reachesBeforeSignal: openingFrame < 2, silence: &openingSinceSilence)
         openingFrame += 1
+    }
+
+    /// Whether a frame's power (`usedBins` bins) is digital silence (`MinimumStatisticsFloor`).
+    func isDigitalSilence(_ p: UnsafePointer<Float>) -> Bool { floor.isDigitalSilence(p) }
+
+    /// The floor's step for one frame into `noise`; returns whether the frame is digital silence.
+    /// Such a frame holds the floor (`MinimumStatisticsFloor.hold`); it and the `silenceEdgeFrames`
+    /// after it, whose windows still reach into the zeros, cannot lower the minimum, nor can the
+    /// frames that reach before the signal.
+    private func updateFloor(_ p: UnsafePointer<Float>, reachesBeforeSignal: Bool, silence framesSinceSilence: inout Int) -> Bool {
+        if floor.isDigitalSilence(p) {
+            floor.hold(floor: noise)
+            framesSinceSilence = 0
+            return true
+        }
+        framesSinceSilence = min(framesSinceSilence + 1, Self.silenceEdgeFrames + 1)
+        floor.update(power: p, floor: noise, trackMinimum: !reachesBeforeSignal && framesSinceSilence > Self.silenceEdgeFrames)
+        return false
     }
 
     /// Restarts the floor primed with the minima of the observed opening (`MinimumStatisticsFloor
     /// .restartPrimed`); `analyse` then starts again from frame 0. Call before the first `analyse`.
     func restartWithPrimedFloor() {
-        precondition(frame == 0, "SpeechFrameAnalyzer: priming after frames were analysed")
+        precondition(!analysedSignal, "SpeechFrameAnalyzer: priming after frames other than digital silence were analysed")
         floor.restartPrimed()
     }
 
@@ -127,13 +167,24 @@ final class SpeechFrameAnalyzer {
     /// Features of the next frame, from its power in the `usedBins` bins from `lowBin`, into
     /// `features` (`featureCount`).
     func analyse(power p: UnsafePointer<Float>, into features: UnsafeMutablePointer<Float>) {
-        aboveFloor(p)
+        let silent = aboveFloor(p)
         let snr = signalToNoise(p)
+        if silent { return writeDigitalSilence(snr: snr, into: features) }
+        // The first frame of signal starts the averages (leading digital silence does not count).
+        let first = !analysedSignal
+        analysedSignal = true
         let (h, lag) = harmonicity()
-        let c = tonality(cleanEnergy: snr.clean), s = steadiness(cleanEnergy: snr.clean)
+        let c = tonality(cleanEnergy: snr.clean), s = steadiness(cleanEnergy: snr.clean, tonality: c)
         let current = SIMD4<Float>(snr.bandMean, h, c, s)
-        // First-order averages with time constants of 100 ms and 1 s, started at the first frame.
-        let short: Float = frame == 0 ? 0 : 0.9048, long: Float = frame == 0 ? 0 : 0.99005
+        // First-order averages with time constants of 100 ms and 1 s, started at the first frame; or,
+        // after leading digital silence (no line noise heard before the first sound), from a line's.
+        if first && frame > 0 {
+            shortAverages = Self.lineNoiseAverages
+            longAverages = Self.lineNoiseAverages
+            pitchHoldAverage = Self.lineNoisePitchHold
+        }
+        let start = first && frame == 0
+        let short: Float = start ? 0 : 0.9048, long: Float = start ? 0 : 0.99005
         shortAverages = short * shortAverages + (1 - short) * current
         longAverages = long * longAverages + (1 - long) * current
         let pitchHold: Float = h > 0.5 && lag == previousLag ? 1 : 0
@@ -159,11 +210,37 @@ final class SpeechFrameAnalyzer {
         features[F.pitchHoldLong.rawValue] = pitchHoldAverage
     }
 
-    /// The floor into `noise`, the power above it into `clean` and its square root into `amplitude`.
-    private func aboveFloor(_ p: UnsafePointer<Float>) {
+    /// A frame of digital silence: its own features (no energy above the floor, nothing harmonic,
+    /// tonal or steady) over the running state as it stood, which the frame leaves as it is, like the
+    /// floor: the averages, level peak and holds pick up after the zeros where the line left them.
+    private func writeDigitalSilence(snr: (bandMean: Float, bandMax: Float, total: Float, clean: Float),
+                                     into features: UnsafeMutablePointer<Float>) {
+        pastEnergy[frame % (Self.steadinessDistance + 1)] = Self.digitalSilenceEnergy
+        previousLag = 0
+        frame += 1
+        typealias F = SpeechFeatureExtractor.Feature
+        features[F.bandSNR.rawValue] = snr.bandMean
+        features[F.maxBandSNR.rawValue] = snr.bandMax
+        features[F.totalSNR.rawValue] = snr.total
+        features[F.harmonicity.rawValue] = 0
+        features[F.tonality.rawValue] = 0
+        features[F.steadiness.rawValue] = 0
+        features[F.relativeLevel.rawValue] = snr.total - levelPeak
+        features[F.pitchHold.rawValue] = 0
+        features[F.voicedHold.rawValue] = voicedHold
+        for i in 0..<4 {
+            features[F.bandSNRShort.rawValue + i] = shortAverages[i]
+            features[F.bandSNRLong.rawValue + i] = longAverages[i]
+        }
+        features[F.pitchHoldLong.rawValue] = pitchHoldAverage
+    }
+
+    /// The floor into `noise`, the power above it into `clean` and its square root into `amplitude`;
+    /// whether the frame is digital silence.
+    private func aboveFloor(_ p: UnsafePointer<Float>) -> Bool {
         // Frames 0 and 1 reach into the zeros before the signal (their windows start 256 and 96 input
         // samples early): too quiet to stand for the noise.
-        floor.update(power: p, floor: noise, trackMinimum: frame >= 2)
+        let silent = updateFloor(p, reachesBeforeSignal: frame < 2, silence: &framesSinceSilence)
         amplitude = pastAmplitude + (frame % (Self.steadinessDistance + 1)) * Self.usedBins
         let zero = SIMD8<Float>()
         for k in stride(from: 0, to: Self.usedBins, by: 8) {
@@ -173,6 +250,7 @@ final class SpeechFrameAnalyzer {
             SIMD8Memory.store(above, clean, k)
             SIMD8Memory.store(VectorMath.squareRoot(above), amplitude, k)
         }
+        return silent
     }
 
     /// Band SNRs (mean and largest) and the total SNR, scaled (see `Feature`), and the energy above
@@ -292,11 +370,17 @@ final class SpeechFrameAnalyzer {
     }
 
     /// Cosine similarity of the amplitude spectrum `√clean` with that of `steadinessDistance` frames
-    /// before (0 when either is empty); records this frame's energy in the ring.
-    private func steadiness(cleanEnergy: Float) -> Float {
+    /// before (0 when either is empty); records this frame's energy in the ring. A frame as tonal as
+    /// a tone (`toneTonality`) whose reference was digital silence counts as steady (1): a tone keyed
+    /// over silence, as DTMF from a digital source; speech is never that tonal.
+    private func steadiness(cleanEnergy: Float, tonality: Float) -> Float {
         let rows = Self.steadinessDistance + 1
         let past = pastAmplitude + ((frame + 1) % rows) * Self.usedBins
         let previousEnergy = pastEnergy[(frame + 1) % rows]
+        if previousEnergy == Self.digitalSilenceEnergy {
+            pastEnergy[frame % rows] = cleanEnergy
+            return tonality >= Self.keyedToneTonality ? 1 : 0
+        }
         var dot = SIMD8<Float>()
         for k in stride(from: 0, to: Self.usedBins, by: 8) { dot += SIMD8Memory.load(amplitude, k) * SIMD8Memory.load(past, k) }
         pastEnergy[frame % rows] = cleanEnergy
@@ -304,3 +388,4 @@ final class SpeechFrameAnalyzer {
         return norm > 0 ? min(1, dot.sum() / norm) : 0
     }
 }
+

@@ -6,7 +6,8 @@ import Testing
 import TestSupport
 
 /// A two-channel call built from real utterances of the shared corpora placed at known times, with
-/// white noise at 10 dB SNR on each channel: the conversation figures the service reports must match
+/// white noise at 10 dB SNR on each channel (throughout, or only around the talk: silence suppression):
+/// the conversation figures the service reports must match
 /// the ones the placement implies (talk time within 5%, overlap within 0.2 s, the interruption found
 /// exactly and nothing else taken for one).
 @Suite("Conversation figures of a constructed call")
@@ -36,8 +37,12 @@ struct CallConversationTests {
         return try AudioDecoder().decode(bytes, resamplingTo: 16_000).mixdown()
     }
 
-    @Test(.enabled(if: SharedData.directory != nil, Comment(rawValue: SharedData.skipMessage)))
-    func talkOverlapAndInterruptionsOfAKnownCall() throws {
+    /// As recorded, and with silence suppression (a VoIP leg that sends nothing in pauses: the noise
+    /// only from 50 ms before each utterance to 200 ms after it, exact digital zeros elsewhere, here
+    /// 3-7 s of them before each channel's second utterance).
+    @Test(.enabled(if: SharedData.directory != nil, Comment(rawValue: SharedData.skipMessage)),
+          arguments: [false, true])
+    func talkOverlapAndInterruptionsOfAKnownCall(silenceSuppressed: Bool) throws {
         let seconds = 14.0, n = Int(seconds * 16000)
         // Agent: two EMO-DB utterances; customer: one starting 1 s into the agent's first (an
         // interruption), and one later that answers the agent's second after a gap.
@@ -50,8 +55,10 @@ struct CallConversationTests {
         var random = SeededRandom(seed: 16)
         for (c, utterances) in placements.enumerated() {
             var activePower = 0.0, activeCount = 0
+            var line = [Bool](repeating: !silenceSuppressed, count: n)
             for (path, start) in utterances {
                 let x = try Self.utterance(path), offset = Int(start * 16000)
+                for i in max(0, offset - 800)..<min(n, offset + x.count + 3200) { line[i] = true }
                 let speech = Self.referenceSpeech(x)
                 for (i, v) in x.enumerated() where offset + i < n { channels[c][offset + i] = v * 0.5 }
                 for (t, s) in speech.enumerated() where s && offset / 160 + t < reference[c].count {
@@ -62,7 +69,10 @@ struct CallConversationTests {
             }
             // White noise 10 dB under the speech's active power.
             let noiseRMS = Float((activePower / Double(activeCount) / 10).squareRoot() * 3.0.squareRoot())
-            for i in 0..<n { channels[c][i] += (random.uniform() * 2 - 1) * noiseRMS }
+            for i in 0..<n {
+                let noise = (random.uniform() * 2 - 1) * noiseRMS
+                channels[c][i] = line[i] ? channels[c][i] + noise : 0
+            }
         }
         let directory = TinyModel.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

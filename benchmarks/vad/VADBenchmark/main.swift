@@ -10,9 +10,10 @@
 //   VADBenchmark diagnose [noise=white] [snr=20]   (errors by corpus, tuning split)
 //   VADBenchmark trace [seed=11] [pink=1] [tone=1] (frames called speech in noise / ringback)
 //   VADBenchmark clips [split=test]            (non-speech clips the service would accept, frame by frame)
+//   VADBenchmark dtx [split=test] [tracks=3]   (speech tracks with silence suppression: digital zeros in pauses)
 //   VADBenchmark dump FILE                     (features and decisions on fixed signals, to compare builds)
 //   VADBenchmark compare FILE_A FILE_B         (frames whose features or decisions differ)
-// Detector settings: threshold, hangover, minrun, preroll, gap, gate, tone, steady, tonesnr, seedpeak, seedsnr.
+// Detector settings: threshold, hangover, minrun, preroll, gap, gate, tone, steady, tonesnr, seedpeak, seedsnr, seedharm.
 // Every command takes priming=SAMPLES (default 25600, the service's; 0: no priming).
 // Data: $SER_SHARED_DATA, else ../shared/data beside the repository.
 import Features
@@ -44,6 +45,7 @@ if let v = options["steady"].flatMap(Float.init) { configuration.toneSteadiness 
 if let v = options["tonesnr"].flatMap(Float.init) { configuration.toneOnsetSNRDecibels = v }
 if let v = options["seedpeak"].flatMap(Float.init) { configuration.seedBelowPeakDecibels = v }
 if let v = options["seedsnr"].flatMap(Float.init) { configuration.seedSNRDecibels = v }
+if let v = options["seedharm"].flatMap(Float.init) { configuration.seedHarmonicity = v }
 if let v = options["priming"].flatMap(Int.init) { configuration.primingSamples = v }
 
 switch arguments.first {
@@ -64,6 +66,10 @@ case "trace":
     Trace.run(seed: UInt64(options["seed"] ?? "11") ?? 11, pink: options["pink"] == "1", tone: options["tone"] == "1", configuration: configuration)
 case "clips":
     ClipTrace.run(split: CorpusSplit(rawValue: options["split"] ?? "test") ?? .test, configuration: configuration)
+case "dtx":
+    guard let corpus = Corpus(directory: dataDirectory) else { log("no corpus at \(dataDirectory.path)"); exit(2) }
+    SilenceSuppression.run(corpus: corpus, split: CorpusSplit(rawValue: options["split"] ?? "test") ?? .test,
+                           tracksPerCondition: Int(options["tracks"] ?? "3") ?? 3, configuration: configuration)
 case "stats":
     guard let corpus = Corpus(directory: dataDirectory) else { log("no corpus at \(dataDirectory.path)"); exit(2) }
     FeatureStats.run(corpus: corpus, noise: NoiseKind(rawValue: options["noise"] ?? "babble") ?? .babble, snr: Double(options["snr"] ?? "10") ?? 10)
@@ -78,6 +84,6 @@ case "profile":
 case "cost":
     Cost.run(configuration: configuration, runs: Int(options["runs"] ?? "7") ?? 7)
 default:
-    log("usage: VADBenchmark eval|train|cost|diagnose|trace|dump|compare [key=value ...]")
+    log("usage: VADBenchmark eval|train|cost|profile|diagnose|trace|clips|dtx|stats|dump|compare [key=value ...]")
     exit(2)
 }
