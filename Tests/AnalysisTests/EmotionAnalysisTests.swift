@@ -18,8 +18,7 @@ struct EmotionAnalysisTests {
         Signals.speechLike(seconds: seconds, amplitude: 0.2)
     }
 
-    /// A pause on a line: the faint noise `speechLike` lies on, without speech. (After a long stretch of
-    /// exact digital zeros the detector needs its floor re-learnt: docs/speech-detection.md.)
+    /// A pause on a line: the faint noise `speechLike` lies on, without speech.
     func pause(seconds: Double) -> [Float] {
         var random = SeededRandom(seed: 11)
         return (0..<Int(seconds * 16000)).map { _ in (random.uniform() - 0.5) * 0.01 }
