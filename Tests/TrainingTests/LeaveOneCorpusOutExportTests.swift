@@ -43,6 +43,12 @@ import Testing
         }
         #expect(corpora == summary.corpora.map(\.json))
         #expect(clean["ua_restricted_argmax"] == .number(summary.mean["clean"]!["ua_restricted_argmax"]!))
+        // Three held-out corpora, each scanned: the model is calibrated for unseen corpora.
+        let calibration = try #require(summary.unseenCorpusCalibration)
+        #expect(calibration.crossFitted.map(\.corpus) == ["alpha", "beta", "gamma"])
+        let record = try JSONDecoder().decode(TrainingRun.Record.self, from: Data(contentsOf: run.appendingPathComponent("run.json")))
+        #expect(abs(manifest.temperature - record.temperature * calibration.factor) < 1e-9 * record.temperature)
+        #expect(table["unseen_corpus_calibration"] == calibration.json)
         // The k-fold figures of the run itself are still there.
         #expect(manifest.metrics["cross_validation"] != nil && manifest.metrics["final_model"] != nil)
 
@@ -53,6 +59,7 @@ import Testing
         let html = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("Leave one corpus out, this recipe"))
         #expect(html.contains("<td class=\"l\">gamma</td>") && html.contains("mean of 3"))
+        #expect(html.contains("Calibration for unseen corpora"))
     }
 
     @Test func aTableOfAnotherRecipeIsRefusedNamingTheKeys() throws {

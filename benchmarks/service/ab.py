@@ -2,8 +2,10 @@
 """Two ser-server builds against each other in the same run: did a change make the service slower?
 
     benchmarks/service/ab.py BASELINE_BINARY CANDIDATE_BINARY [--rounds 3] [--duration 10]
+    benchmarks/service/ab.py BINARY BINARY --baseline-query '?vad=false&model=ser-cnn:2' \
+        --candidate-query '?vad=false&model=ser-cnn:3'      # two models, one build
 
-Both serve the same model (the first under Models/) on loopback; wrk (-t2 -c16) alternates between
+Both serve Models/ on loopback (the default model unless a query names one); wrk (-t2 -c16) alternates between
 them round by round on the 3 s and 60 s clips of run.py, and the 10-minute stereo call is timed with
 curl. Reports each build's best round and the candidate/baseline ratios; absolute figures swing with
 the shared host, the interleaved ratio does not. Writes benchmarks/service/ab-results.md.
@@ -26,9 +28,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--query", default="?vad=false")
+    parser.add_argument("--baseline-query", help="the baseline's query (default: --query)")
+    parser.add_argument("--candidate-query", help="the candidate's query (default: --query)")
     parser.add_argument("--shared", default=os.path.join(run.ROOT, "..", "shared", "data"))
     args = parser.parse_args()
     models = os.path.join(run.ROOT, "Models")
+    queries = {"baseline": args.baseline_query or args.query, "candidate": args.candidate_query or args.query}
     with tempfile.TemporaryDirectory() as directory:
         clips = run.make_clips(directory, args.shared)
         servers = {}
@@ -41,15 +46,15 @@ def main():
             for _ in range(args.rounds):
                 for name, server in servers.items():
                     for clip in ("3s", "60s"):
-                        run.wrk(server.port, clips[clip], args.query, 2)
-                        results[name][clip].append(run.wrk(server.port, clips[clip], args.query, args.duration))
-                    results[name]["call_s"].append(run.timed_request(server.port, clips["call"], args.query, repeats=1))
+                        run.wrk(server.port, clips[clip], queries[name], 2)
+                        results[name][clip].append(run.wrk(server.port, clips[clip], queries[name], args.duration))
+                    results[name]["call_s"].append(run.timed_request(server.port, clips["call"], queries[name], repeats=1))
         finally:
             for server in servers.values():
                 server.stop()
     lines = [f"# ser-server A/B ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.1f})", "",
              f"baseline `{args.baseline}`, candidate `{args.candidate}`; {args.rounds} interleaved rounds of "
-             f"`wrk -t2 -c16 -d{args.duration}s`, best round each; query `{args.query}`.", "",
+             f"`wrk -t2 -c16 -d{args.duration}s`, best round each; queries `{queries['baseline']}` / `{queries['candidate']}`.", "",
              "| measure | baseline | candidate | candidate / baseline |", "|---|---:|---:|---:|"]
     for clip in ("3s", "60s"):
         best = {n: max(results[n][clip], key=lambda r: r["rps"]) for n in servers}

@@ -16,9 +16,12 @@ public struct HeldOutCorpusEvaluation: Codable, Sendable, Equatable {
     public var clean: SubsetMetrics
     /// Through the telephone channel, when the run caches it.
     public var telephone: SubsetMetrics?
+    /// The clean recordings' calibration at other temperatures (`UnseenCorpusCalibration` chooses from
+    /// the scans of every held-out corpus); nil in runs recorded before it existed.
+    public var temperatureScan: TemperatureScan?
 
     public init(corpus: String, trainedOn: [String], utterances: Int, speakers: Int, temperature: Double,
-                clean: SubsetMetrics, telephone: SubsetMetrics?) {
+                clean: SubsetMetrics, telephone: SubsetMetrics?, temperatureScan: TemperatureScan? = nil) {
         self.corpus = corpus
         self.trainedOn = trainedOn
         self.utterances = utterances
@@ -26,6 +29,7 @@ public struct HeldOutCorpusEvaluation: Codable, Sendable, Equatable {
         self.temperature = temperature
         self.clean = clean
         self.telephone = telephone
+        self.temperatureScan = temperatureScan
     }
 
     /// The channels scored, by name (`clean`, `telephone`).
@@ -41,6 +45,13 @@ public struct HeldOutCorpusEvaluation: Codable, Sendable, Equatable {
             "classes": .array(clean.classes.map(JSONValue.string)), "temperature": .number(temperature),
         ]
         for (name, metrics) in channels { object[name] = Self.json(metrics) }
+        if let scan = temperatureScan {
+            object["temperature_scan"] = .object([
+                "factors": .array(scan.factors.map(JSONValue.number)),
+                "nll_restricted_argmax": .array(scan.negativeLogLikelihood.map(JSONValue.number)),
+                "ece_restricted_argmax": .array(scan.expectedCalibrationError.map(JSONValue.number)),
+            ])
+        }
         return .object(object)
     }
 

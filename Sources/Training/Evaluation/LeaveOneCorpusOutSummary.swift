@@ -8,6 +8,9 @@ public struct LeaveOneCorpusOutSummary: Codable, Sendable, Equatable {
     /// `wa_full_argmax`, `wa_restricted_argmax`, `ece_full_argmax`, `ece_restricted_argmax`) → mean
     /// over the corpora that have the channel.
     public var mean: [String: [String: Double]]
+    /// The temperature factor for unseen corpora and its cross-fitted figures, when every held-out
+    /// corpus has a `temperatureScan` (nil in summaries recorded before it existed).
+    public var unseenCorpusCalibration: UnseenCorpusCalibration?
 
     public init(_ corpora: [HeldOutCorpusEvaluation]) {
         self.corpora = corpora
@@ -25,6 +28,8 @@ public struct LeaveOneCorpusOutSummary: Codable, Sendable, Equatable {
             ]
         }
         self.mean = mean
+        let scans = corpora.compactMap { evaluation in evaluation.temperatureScan.map { (corpus: evaluation.corpus, scan: $0) } }
+        unseenCorpusCalibration = scans.count == corpora.count ? UnseenCorpusCalibration(scans: scans) : nil
     }
 }
 
@@ -32,10 +37,12 @@ extension LeaveOneCorpusOutSummary {
     /// A model manifest's `metrics.leave_one_corpus_out_summary`: the protocol, each held-out corpus's
     /// figures (`HeldOutCorpusEvaluation.json`) and the means over corpora.
     public var json: JSONValue {
-        .object([
+        var object: [String: JSONValue] = [
             "protocol": .string("each corpus in turn held out: the recipe trained on the other corpora (validation speakers, early stopping, temperature and normalisation from them only) and scored on every file of the held-out corpus; UA over the corpus's own classes with the full argmax and with the argmax restricted to them; means weigh every corpus the same"),
             "corpora": .array(corpora.map(\.json)),
             "mean": .object(mean.mapValues { .object($0.mapValues(JSONValue.number)) }),
-        ])
+        ]
+        if let calibration = unseenCorpusCalibration { object["unseen_corpus_calibration"] = calibration.json }
+        return .object(object)
     }
 }

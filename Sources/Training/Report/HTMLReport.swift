@@ -166,6 +166,20 @@ public enum HTMLReport {
             func value(_ key: String, _ show: (Double) -> String) -> String { m[key].map(show) ?? "—" }
             html += "<tr><td class=\"l\"><b>mean of \(summary.corpora.count)</b></td><td class=\"l\">\(channel)</td><td></td><td><b>\(value("ua_restricted_argmax", percent))</b></td><td>\(value("ua_full_argmax", percent))</td><td>\(value("wa_restricted_argmax", percent))</td><td>\(value("ece_restricted_argmax", format))</td><td></td></tr>\n"
         }
+        html += "</table>\n"
+        if let calibration = summary.unseenCorpusCalibration { html += unseenCorpusCalibrationTable(calibration) }
+        return html
+    }
+
+    /// Each held-out corpus's ECE at the validation temperature and at the factor chosen on the other
+    /// corpora, and the factor the exported model carries.
+    static func unseenCorpusCalibrationTable(_ calibration: UnseenCorpusCalibration) -> String {
+        var html = "<h3>Calibration for unseen corpora: temperature × \(String(format: "%.2f", calibration.factor)) (chosen on every held-out corpus; each row's factor chosen on the other corpora only)</h3>"
+        html += "<table><tr><th class=\"l\">held out</th><th>factor</th><th>ECE before</th><th>ECE after</th><th>NLL before</th><th>NLL after</th></tr>\n"
+        for c in calibration.crossFitted {
+            html += "<tr><td class=\"l\">\(SVGChart.escape(c.corpus))</td><td>\(String(format: "%.2f", c.factor))</td><td>\(format(c.expectedCalibrationErrorBefore))</td><td><b>\(format(c.expectedCalibrationError))</b></td><td>\(format(c.negativeLogLikelihoodBefore))</td><td>\(format(c.negativeLogLikelihood))</td></tr>\n"
+        }
+        html += "<tr><td class=\"l\"><b>mean</b></td><td></td><td>\(format(calibration.meanExpectedCalibrationErrorBefore))</td><td><b>\(format(calibration.meanExpectedCalibrationError))</b></td><td></td><td></td></tr>\n"
         return html + "</table>\n"
     }
 

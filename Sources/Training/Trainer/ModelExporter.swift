@@ -9,7 +9,9 @@ import NeuralNet
 public enum ModelExporter {
     /// `leaveOneCorpusOut`: the `--output` directory of `ser-train train --loco` for the same recipe
     /// (`LeaveOneCorpusOutSummary.load(fromRun:recipeOf:)`); its table goes into the manifest's
-    /// `metrics.leave_one_corpus_out_summary` and the report.
+    /// `metrics.leave_one_corpus_out_summary` and the report, and its unseen-corpus temperature factor
+    /// (`UnseenCorpusCalibration`, when the runs scanned it) multiplies the run's validation-fitted
+    /// temperature: the model is calibrated for audio from elsewhere, which is all a service hears.
     @discardableResult
     public static func export(runDirectory: URL, modelsDirectory: URL, leaveOneCorpusOut: URL? = nil) throws -> URL {
         let record = try JSONDecoder().decode(TrainingRun.Record.self, from: Data(contentsOf: runDirectory.appendingPathComponent("run.json")))
@@ -23,7 +25,8 @@ public enum ModelExporter {
         var metrics = record.metrics
         if let loco { metrics["leave_one_corpus_out_summary"] = loco.json }
         let manifest = ModelManifest(name: config.name, version: config.version, labels: config.labelMap.labels,
-                                     featureConfig: config.featureConfig, input: input, temperature: record.temperature,
+                                     featureConfig: config.featureConfig, input: input,
+                                     temperature: record.temperature * (loco?.unseenCorpusCalibration?.factor ?? 1),
                                      provenance: record.provenance, metrics: metrics)
         let directory = modelsDirectory.appendingPathComponent(config.name).appendingPathComponent(config.version)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

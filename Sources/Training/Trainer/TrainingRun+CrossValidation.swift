@@ -80,10 +80,13 @@ extension TrainingRun {
             SubsetMetrics(labels: labels, classes: classes, truth: set.truth, probabilities: set.probabilities)
         }
         let heldOut = data.heldOutIndices.map { data.store.utterances[$0] }
+        let clean = channels["clean"] ?? ScoredSet()
         return HeldOutCorpusEvaluation(
             corpus: corpus, trainedOn: Set(data.pool.map(\.corpus)).sorted(), utterances: heldOut.count,
             speakers: heldOut.speakers.count, temperature: model.outcome.temperature,
-            clean: metrics(channels["clean"] ?? ScoredSet()), telephone: channels["telephone"].map(metrics))
+            clean: metrics(clean), telephone: channels["telephone"].map(metrics),
+            temperatureScan: clean.truth.isEmpty ? nil
+                : TemperatureScan(labels: labels, classes: classes, truth: clean.truth, probabilities: clean.probabilities))
     }
 
     /// A trainer whose normalisation statistics come from `train` (indices into `store`) only.

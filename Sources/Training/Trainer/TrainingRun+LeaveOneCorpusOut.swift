@@ -51,6 +51,11 @@ extension LeaveOneCorpusOutSummary {
             guard let m = mean[channel] else { continue }
             lines.append("\("mean (\(corpora.count))".padding(toLength: 10, withPad: " ", startingAt: 0)) \(channel.padding(toLength: 10, withPad: " ", startingAt: 0)) \(percent(m["ua_full_argmax"]))  \(percent(m["ua_restricted_argmax"]))         \(percent(m["wa_full_argmax"]))  \(percent(m["wa_restricted_argmax"]))          \(ece(m["ece_restricted_argmax"]))")
         }
+        if let calibration = unseenCorpusCalibration {
+            let rows = calibration.crossFitted.map { "\($0.corpus) " + String(format: "×%.2f %.3f→%.3f", $0.factor, $0.expectedCalibrationErrorBefore, $0.expectedCalibrationError) }
+            lines.append(String(format: "unseen-corpus temperature factor %.2f; ECE own classes, clean, at the factor chosen on the other corpora: mean %.3f→%.3f (", calibration.factor,
+                                calibration.meanExpectedCalibrationErrorBefore, calibration.meanExpectedCalibrationError) + rows.joined(separator: ", ") + ")")
+        }
         return lines
     }
 }
