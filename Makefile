@@ -12,7 +12,7 @@ PYTHON := .venv/bin/python
 help:
 	@echo "make run    build and run ser-server on port $(PORT) with $(MODELS)/"
 	@echo "make test   run the whole test suite (Swift tests + API conformance checks + deployment lint)"
-	@echo "make train  train the default model (k-fold by speaker + final) into $(MODELS)/ser-cnn/2/"
+	@echo "make train  train the default model (k-fold by speaker + final) into $(MODELS)/ser-cnn/3/"
 	@echo "make loco   leave one corpus out with the default recipe (run before make train: its table goes into the model)"
 	@echo "make check-container  rebuild the Dockerfile's runtime stage without Docker and serve from it (root, ~3 min)"
 	@echo "make check-lb         two replicas behind the compose stack's HAProxy config on loopback (~1 min)"
@@ -66,7 +66,7 @@ measure-resources: release
 
 # The default model: 4-fold speaker cross-validation (with the robustness table on each fold's test
 # speakers) + final model on ../shared/data (RAVDESS, EMO-DB, TESS, nEMO), level-normalised input,
-# corpus-balanced epochs, telephone-channel augmentation; writes Models/ser-cnn/2/model.safetensors
+# corpus-balanced epochs, telephone, noise and room augmentation; writes Models/ser-cnn/3/model.safetensors
 # and report.json|html (docs/training.md). When `make loco` has run, its table (each corpus held out
 # in turn, same recipe, no folds) goes into the manifest and the report too.
 TRAIN_CONFIG ?= scripts/training/train-default.json

@@ -17,7 +17,7 @@ struct GoldenModelTests {
     static let root = SharedData.repositoryRoot
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/golden.json")
     /// The shipped default model: the latest version of `ser-cnn`, which the service serves when a request names none.
-    static let model = "Models/ser-cnn/2/model.safetensors"
+    static let model = "Models/ser-cnn/3/model.safetensors"
 
     /// One analysis per case: the file, and the options the README's curl examples use.
     static let cases: [(name: String, file: String, mix: Bool, options: AnalysisOptions)] = [

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print a model file's evaluation as Markdown tables, read from its manifest (no dependencies).
 
-    scripts/training/model-table.py Models/ser-cnn/2/model.safetensors
+    scripts/training/model-table.py Models/ser-cnn/3/model.safetensors
 
 Tables: UA on unseen speakers (k-fold, per corpus over its own classes, and pooled) and on unseen
 corpora (leave one corpus out, `ser-train export --loco`), then the robustness table (UA on the
