@@ -66,8 +66,10 @@ public final class AudioStream {
 
     deinit { sf_close(handle) }
 
-    /// The source's declared frame count (0 when unknown); never trusted for allocation.
-    public var declaredFrames: Int { max(0, Int(clamping: info.frames)) }
+    /// The source's declared frame count (0 when unknown); never trusted for allocation. libsndfile
+    /// reports an undeclared length (a FLAC stream whose STREAMINFO says 0 samples, a pipe) as
+    /// `SF_COUNT_MAX`, which is no length at all.
+    public var declaredFrames: Int { info.frames >= sf_count_t.max ? 0 : max(0, Int(clamping: info.frames)) }
 
     /// Samples per channel this stream will deliver, as the header promises: the declared frames (or
     /// their resampled count, `round(frames · outputRate / sourceRate)`, which is what the resampler

@@ -48,6 +48,24 @@ struct AudioStreamTests {
         }
     }
 
+    /// A FLAC stream whose STREAMINFO declares 0 samples (allowed: "unknown") has no declared length;
+    /// libsndfile reports it as SF_COUNT_MAX, which once reached the window plan as a length and
+    /// trapped converting ~9.2e18 samples to Int (a FuzzRequest finding). It decodes to the end.
+    @Test func aFLACWithoutADeclaredLengthHasNoExpectedLengthAndDecodesWhole() throws {
+        let signal = Signals.speechLike(seconds: 1.3, sampleRate: 16000)
+        var bytes = try AudioEncoder().encode([signal], sampleRate: 16000, format: .flac)
+        // STREAMINFO's total samples: the low 4 bits of byte 21 and bytes 22-25.
+        #expect(Array(bytes[0..<4]) == Array("fLaC".utf8))
+        bytes[21] &= 0xF0
+        for k in 22...25 { bytes[k] = 0 }
+        let stream = try AudioStream(bytes: bytes, outputRate: 16000)
+        #expect(stream.declaredFrames == 0)
+        #expect(stream.expectedOutputFrames == nil)
+        var decoded = 0
+        while let block = try stream.next() { decoded += block[0].count }
+        #expect(decoded == signal.count)
+    }
+
     @Test func reportsTheSourceFormatAndChecksLimitsAsItGoes() throws {
         let tone = Signals.sine(frequency: 440, sampleRate: 8000, seconds: 3)
         let bytes = try AudioEncoder().encode([tone, tone], sampleRate: 8000, format: .wavMuLaw)
