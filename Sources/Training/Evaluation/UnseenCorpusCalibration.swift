@@ -51,9 +51,8 @@ public struct UnseenCorpusCalibration: Codable, Sendable, Equatable {
 
     /// The scan index minimising the mean NLL over `scans`.
     static func bestIndex(_ scans: [TemperatureScan]) -> Int {
-        let count = scans[0].factors.count
-        func meanNLL(_ i: Int) -> Double { scans.map { $0.negativeLogLikelihood[i] }.reduce(0, +) / Double(scans.count) }
-        return (0..<count).min { meanNLL($0) < meanNLL($1) }!
+        let meanNLL = scans[0].factors.indices.map { i in scans.map { $0.negativeLogLikelihood[i] }.reduce(0, +) / Double(scans.count) }
+        return meanNLL.indices.min { meanNLL[$0] < meanNLL[$1] }!
     }
 
     /// The manifest's `metrics.leave_one_corpus_out_summary.unseen_corpus_calibration`.
